@@ -1,0 +1,173 @@
+"""The one place where the stages are sequenced: load → check → score, for a whole repository.
+
+    rules.yml       parse → schema → build Rules → check
+    activities.yml  parse → schema → build Catalogue → check (against the rules)
+    portfolios/*/   parse → schema → build Portfolio → check → assess (points and verdict)
+
+Every problem is collected; a broken portfolio never stops the others from being checked and
+scored, and broken rules never stop the portfolios from being checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cim import checks, schema, source
+from cim.catalogue import Catalogue, catalogue_from
+from cim.points import NOT_COUNTED
+from cim.portfolio import Portfolio, portfolio_from
+from cim.problems import Problem, Severity
+from cim.rules import Rules, rules_from
+from cim.verdict import Assessment, assess
+
+RULES_FILE = "rules.yml"
+CATALOGUE_FILE = "activities.yml"
+PORTFOLIOS_DIR = "portfolios"
+PORTFOLIO_FILE = "portfolio.yml"
+
+
+@dataclass(slots=True)
+class PortfolioReport:
+    """One portfolio's outcome: its problems and, when it could be read, its assessment."""
+
+    id: str
+    file: str
+    folder: Path
+    portfolio: Portfolio | None = None
+    assessment: Assessment | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(p.severity is Severity.ERROR for p in self.problems)
+
+
+@dataclass(slots=True)
+class Scheme:
+    """The administrators' files: rules and catalogue, with their problems."""
+
+    rules: Rules | None
+    catalogue: Catalogue | None
+    problems: list[Problem]
+
+
+@dataclass(slots=True)
+class RepositoryReport:
+    root: Path
+    scheme: Scheme
+    portfolios: list[PortfolioReport]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.scheme.problems
+
+    @property
+    def ok(self) -> bool:
+        scheme_ok = not any(p.severity is Severity.ERROR for p in self.scheme.problems)
+        return scheme_ok and all(p.valid for p in self.portfolios)
+
+
+def _read(root: Path, name: str) -> source.Document:
+    path = root / name
+    if not path.is_file():
+        return source.Document(name, problems=[Problem(name, 1, 1, f"{name} is missing; every "
+                                                       "CIM repository needs one at its top level.")])
+    return source.read(str(path), name)
+
+
+def load_scheme(root: Path) -> Scheme:
+    """Load and check ``rules.yml`` and ``activities.yml``."""
+    problems: list[Problem] = []
+    rules: Rules | None = None
+    rules_doc = _read(root, RULES_FILE)
+    problems += rules_doc.problems
+    if rules_doc.ok:
+        found = schema.check(rules_doc, "rules")
+        problems += found
+        if not found:
+            rules = rules_from(rules_doc.data)
+            problems += checks.check_rules(rules_doc, rules)
+    catalogue: Catalogue | None = None
+    catalogue_doc = _read(root, CATALOGUE_FILE)
+    problems += catalogue_doc.problems
+    if catalogue_doc.ok:
+        found = schema.check(catalogue_doc, "activities")
+        problems += found
+        if not found:
+            catalogue = catalogue_from(catalogue_doc.data, rules)
+            problems += checks.check_catalogue(catalogue_doc, catalogue, rules)
+    if rules is not None and catalogue is not None:
+        problems += checks.check_references(rules_doc, rules, catalogue)
+    return Scheme(rules, catalogue, problems)
+
+
+def portfolio_folders(root: Path) -> list[Path]:
+    base = root / PORTFOLIOS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def check_portfolio(root: Path, folder: Path, scheme: Scheme, today: dt.date) -> PortfolioReport:
+    """Parse, check and (when possible) score one portfolio folder."""
+    display = (folder / PORTFOLIO_FILE).relative_to(root).as_posix()
+    report = PortfolioReport(folder.name, display, folder)
+    path = folder / PORTFOLIO_FILE
+    if not path.is_file():
+        report.problems.append(Problem(display, 1, 1, f"{folder.relative_to(root).as_posix()}/ "
+                                       f"has no {PORTFOLIO_FILE}; create it with `cim new "
+                                       f"{folder.name}` or remove the folder."))
+        return report
+    doc = source.read(str(path), display)
+    report.problems += doc.problems
+    if not doc.ok:
+        return report
+    found = schema.check(doc, "portfolio")
+    report.problems += found
+    if found:
+        return report
+    rules, catalogue = scheme.rules, scheme.catalogue
+    portfolio = portfolio_from(doc.data, rules.default_cohort if rules else "")
+    report.portfolio = portfolio
+    if rules is None or catalogue is None:
+        return report
+    report.problems += checks.check_portfolio(doc, portfolio, folder, catalogue, rules, today)
+    report.assessment = assess(portfolio, catalogue, rules, today)
+    report.problems += _explain(doc, report)
+    return report
+
+
+def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
+    """Warnings for entries that count for nothing, unless an error already covers them."""
+    assert report.assessment is not None
+    flagged = {p.line for p in report.problems if p.severity is Severity.ERROR}
+    starts = [doc.locate(["entries", r.entry.index]) for r in report.assessment.entries]
+    ends = [s[0] for s in starts[1:]] + [1 << 30]
+    warnings = []
+    for result, (line, column), end in zip(report.assessment.entries, starts, ends, strict=True):
+        if any(line <= f < end for f in flagged):
+            continue  # an error on this entry already says what to fix
+        if result.status == NOT_COUNTED:
+            why = "; ".join(r for r in result.reasons if not r.startswith("counted together"))
+            if why:
+                warnings.append(Problem(doc.path, line, column,
+                                        f"'{result.title}' does not count: {why}.",
+                                        Severity.WARNING))
+    for text in report.assessment.soft_unmet:
+        warnings.append(doc.problem(["entries"], f"recommended: {text}.", key=True,
+                                    severity=Severity.WARNING))
+    return warnings
+
+
+def check_repository(root: Path, today: dt.date | None = None,
+                     only: Iterable[str] | None = None) -> RepositoryReport:
+    """Check the scheme and every portfolio (or only the ids in ``only``)."""
+    today = today or dt.date.today()
+    scheme = load_scheme(root)
+    wanted = set(only) if only is not None else None
+    reports = [check_portfolio(root, folder, scheme, today) for folder in portfolio_folders(root)
+               if wanted is None or folder.name in wanted]
+    return RepositoryReport(root, scheme, reports)
