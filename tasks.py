@@ -37,8 +37,16 @@ def ensure_venv(extra: str) -> None:
         print(f"Creating {VENV.relative_to(ROOT)} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
     target = f".[{extra}]" if extra else "."
-    code = _run(BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                "-e", target)
+    code = _run(
+        BIN / "python",
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-e",
+        target,
+    )
     if code:
         sys.exit(code)
     stamp.write_text(digest)

@@ -41,8 +41,11 @@ class Band:
 
     def describe(self, unit: str) -> str:
         words = UNIT_WORDS.get(unit, (unit, unit + "s"))[1]
-        span = f"{_num(self.min)}–{_num(self.max)}" if self.max is not None else (
-            f"{_num(self.min)} or more")
+        span = (
+            f"{_num(self.min)}–{_num(self.max)}"
+            if self.max is not None
+            else (f"{_num(self.min)} or more")
+        )
         return f"{span} {words}: {self.points}"
 
 
@@ -139,15 +142,22 @@ def activity_from(data: dict[str, Any], index: int) -> Activity:
     location = data["location"]
     group = data.get("group") or {}
     return Activity(
-        id=data["id"], title=data["title"], category=data["category"],
+        id=data["id"],
+        title=data["title"],
+        category=data["category"],
         aims=tuple(data["aims"]),
         locations=(location,) if isinstance(location, str) else tuple(location),
-        points=points_from(data["points"]), description=data.get("description", ""),
-        cap=data.get("cap"), max_times=data.get("max_times"),
-        group_size=group.get("size", 1), distinct_dates=group.get("distinct_dates", False),
-        proof=proof_from(data), cohorts=tuple(data.get("cohorts", ())),
+        points=points_from(data["points"]),
+        description=data.get("description", ""),
+        cap=data.get("cap"),
+        max_times=data.get("max_times"),
+        group_size=group.get("size", 1),
+        distinct_dates=group.get("distinct_dates", False),
+        proof=proof_from(data),
+        cohorts=tuple(data.get("cohorts", ())),
         programmes=tuple(data.get("programmes", ())),
-        outside_origin=data.get("outside_origin", False), index=index,
+        outside_origin=data.get("outside_origin", False),
+        index=index,
     )
 
 
@@ -156,11 +166,18 @@ def catalogue_from(data: dict[str, Any], rules: Rules | None) -> Catalogue:
     activities = [activity_from(a, i) for i, a in enumerate(data["activities"])]
     if rules is not None and rules.own_choice.allowed:
         own = rules.own_choice
-        activities.append(Activity(
-            id=OWN_CHOICE, title="Your own choice", category="",
-            aims=(), locations=("home", "abroad", "online"),
-            points=PointsRule("claim", max_claim=own.max_points),
-            description="An activity you design yourself; the reviewer judges the points.",
-            cap=own.cap, max_times=own.max_times, proof=own.proof,
-        ))
+        activities.append(
+            Activity(
+                id=OWN_CHOICE,
+                title="Your own choice",
+                category="",
+                aims=(),
+                locations=("home", "abroad", "online"),
+                points=PointsRule("claim", max_claim=own.max_points),
+                description="An activity you design yourself; the reviewer judges the points.",
+                cap=own.cap,
+                max_times=own.max_times,
+                proof=own.proof,
+            )
+        )
     return Catalogue(tuple(activities), note=data.get("note", ""))

@@ -19,7 +19,7 @@ from cim.source import Document
 
 def did_you_mean(value: str, known: Iterable[str]) -> str:
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _duplicates(ids: list[str]) -> Iterator[tuple[int, str]]:
@@ -32,29 +32,46 @@ def _duplicates(ids: list[str]) -> Iterator[tuple[int, str]]:
 
 # --- rules.yml ----------------------------------------------------------------------------
 
+
 def check_rules(doc: Document, rules: Rules) -> list[Problem]:
     problems: list[Problem] = []
-    for section, items in (("aims", rules.aims), ("categories", rules.categories),
-                           ("programmes", rules.programmes), ("cohorts", rules.cohorts)):
+    for section, items in (
+        ("aims", rules.aims),
+        ("categories", rules.categories),
+        ("programmes", rules.programmes),
+        ("cohorts", rules.cohorts),
+    ):
         for i, value in _duplicates([x.id for x in items]):
-            problems.append(doc.problem([section, i, "id"],
-                                        f"{section} id '{value}' is used twice; ids must be unique."))
+            problems.append(
+                doc.problem(
+                    [section, i, "id"], f"{section} id '{value}' is used twice; ids must be unique."
+                )
+            )
     cohort_ids = [c.id for c in rules.cohorts]
     if rules.default_cohort not in cohort_ids:
-        problems.append(doc.problem(["default_cohort"],
-                                    f"default_cohort '{rules.default_cohort}' is not a cohort"
-                                    f"{did_you_mean(rules.default_cohort, cohort_ids)}"))
+        problems.append(
+            doc.problem(
+                ["default_cohort"],
+                f"default_cohort '{rules.default_cohort}' is not a cohort"
+                f"{did_you_mean(rules.default_cohort, cohort_ids)}",
+            )
+        )
     for i, cohort in enumerate(rules.cohorts):
         if cohort.may_apply is not None and cohort.may_apply >= cohort.threshold:
-            problems.append(doc.problem(["cohorts", i, "may_apply"],
-                                        "may_apply must be below the threshold."))
+            problems.append(
+                doc.problem(["cohorts", i, "may_apply"], "may_apply must be below the threshold.")
+            )
     categories = [c.id for c in rules.categories]
     for i, category in enumerate(rules.own_choice.categories):
         if category not in categories:
-            problems.append(doc.problem(["own_choice", "categories", i],
-                                        f"unknown category '{category}'"
-                                        f"{did_you_mean(category, categories)}; "
-                                        "categories are listed under `categories:`."))
+            problems.append(
+                doc.problem(
+                    ["own_choice", "categories", i],
+                    f"unknown category '{category}'"
+                    f"{did_you_mean(category, categories)}; "
+                    "categories are listed under `categories:`.",
+                )
+            )
     return problems
 
 
@@ -77,60 +94,96 @@ def check_references(rules_doc: Document, rules: Rules, catalogue: Catalogue) ->
             for field in ("category", "activity", "aim"):
                 for value in getattr(req.where, field):
                     if value not in known[field]:
-                        problems.append(rules_doc.problem(
-                            [*req.path, "where", field],
-                            f"requirement names an unknown {field} '{value}'"
-                            f"{did_you_mean(value, known[field])}; define it or fix the id."))
+                        problems.append(
+                            rules_doc.problem(
+                                [*req.path, "where", field],
+                                f"requirement names an unknown {field} '{value}'"
+                                f"{did_you_mean(value, known[field])}; define it or fix the id.",
+                            )
+                        )
     return problems
 
 
 # --- activities.yml -----------------------------------------------------------------------
 
+
 def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) -> list[Problem]:
     problems: list[Problem] = []
     listed = [a for a in catalogue.activities if a.index >= 0]
     for i, value in _duplicates([a.id for a in listed]):
-        problems.append(doc.problem(["activities", i, "id"],
-                                    f"activity id '{value}' is used twice; ids must be unique "
-                                    "and must never be reused."))
+        problems.append(
+            doc.problem(
+                ["activities", i, "id"],
+                f"activity id '{value}' is used twice; ids must be unique "
+                "and must never be reused.",
+            )
+        )
     for a in listed:
-        at = ["activities", a.index]
+        at: list[str | int] = ["activities", a.index]
         if a.id == OWN_CHOICE:
-            problems.append(doc.problem([*at, "id"], f"'{OWN_CHOICE}' is reserved; own-choice "
-                                        "activities are configured under `own_choice:` in rules.yml."))
+            problems.append(
+                doc.problem(
+                    [*at, "id"],
+                    f"'{OWN_CHOICE}' is reserved; own-choice "
+                    "activities are configured under `own_choice:` in rules.yml.",
+                )
+            )
         if a.group_size > 1 and a.points.kind != "fixed":
-            problems.append(doc.problem([*at, "points"], "a grouped activity needs fixed points "
-                                        "(the points of one complete group)."))
+            problems.append(
+                doc.problem(
+                    [*at, "points"],
+                    "a grouped activity needs fixed points (the points of one complete group).",
+                )
+            )
         for j, band in enumerate(a.points.bands):
             if band.max is not None and band.max < band.min:
-                problems.append(doc.problem([*at, "points", "bands", j],
-                                            f"band max {band.max:g} is below its min {band.min:g}."))
+                problems.append(
+                    doc.problem(
+                        [*at, "points", "bands", j],
+                        f"band max {band.max:g} is below its min {band.min:g}.",
+                    )
+                )
         if rules is None:
             continue
         categories = [c.id for c in rules.categories]
         if a.category not in categories:
-            problems.append(doc.problem([*at, "category"],
-                                        f"unknown category '{a.category}'"
-                                        f"{did_you_mean(a.category, categories)}; categories are "
-                                        "defined in rules.yml."))
+            problems.append(
+                doc.problem(
+                    [*at, "category"],
+                    f"unknown category '{a.category}'"
+                    f"{did_you_mean(a.category, categories)}; categories are "
+                    "defined in rules.yml.",
+                )
+            )
         aims = [x.id for x in rules.aims]
         for j, aim in enumerate(a.aims):
             if aim not in aims:
-                problems.append(doc.problem([*at, "aims", j], f"unknown aim '{aim}'"
-                                            f"{did_you_mean(aim, aims)}; aims are defined in "
-                                            "rules.yml."))
+                problems.append(
+                    doc.problem(
+                        [*at, "aims", j],
+                        f"unknown aim '{aim}'"
+                        f"{did_you_mean(aim, aims)}; aims are defined in "
+                        "rules.yml.",
+                    )
+                )
         for field, values, known in (
             ("cohorts", a.cohorts, [c.id for c in rules.cohorts]),
             ("programmes", a.programmes, [p.id for p in rules.programmes]),
         ):
             for j, value in enumerate(values):
                 if value not in known:
-                    problems.append(doc.problem([*at, field, j], f"unknown {field[:-1]} '{value}'"
-                                                f"{did_you_mean(value, known)}."))
+                    problems.append(
+                        doc.problem(
+                            [*at, field, j],
+                            f"unknown {field[:-1]} '{value}'{did_you_mean(value, known)}.",
+                        )
+                    )
     return problems
 
 
 # --- portfolio.yml ------------------------------------------------------------------------
+
+_WHERE = {"home": "at home", "abroad": "abroad", "online": "online"}
 
 _PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
 
@@ -155,38 +208,73 @@ def looks_like_identity_number(text: str) -> bool:
 
 def _check_text(doc: Document, path: list[str | int], text: str) -> list[Problem]:
     if text and looks_like_identity_number(text):
-        return [doc.problem(path, "this looks like a personal identity number; remove it — "
-                                  "it must never be stored or published.")]
+        return [
+            doc.problem(
+                path,
+                "this looks like a personal identity number; remove it — "
+                "it must never be stored or published.",
+            )
+        ]
     return []
 
 
-def check_portfolio(doc: Document, portfolio: Portfolio, folder: Path, catalogue: Catalogue,
-                    rules: Rules, today: dt.date) -> list[Problem]:
+def check_portfolio(
+    doc: Document,
+    portfolio: Portfolio,
+    folder: Path,
+    catalogue: Catalogue,
+    rules: Rules,
+    today: dt.date,
+) -> list[Problem]:
     """Problems in one schema-valid portfolio; ``folder`` is the portfolio's own folder."""
     problems: list[Problem] = []
     if portfolio.id != folder.name:
-        problems.append(doc.problem(["id"], f"id '{portfolio.id}' does not match the folder name "
-                                    f"'{folder.name}'; they must be the same."))
+        problems.append(
+            doc.problem(
+                ["id"],
+                f"id '{portfolio.id}' does not match the folder name "
+                f"'{folder.name}'; they must be the same.",
+            )
+        )
     if rules.programmes and rules.programme(portfolio.programme) is None:
         known = [p.id for p in rules.programmes]
-        problems.append(doc.problem(["programme"], f"unknown programme '{portfolio.programme}'"
-                                    f"{did_you_mean(portfolio.programme, known)}; choose one of: "
-                                    f"{', '.join(known)}."))
+        problems.append(
+            doc.problem(
+                ["programme"],
+                f"unknown programme '{portfolio.programme}'"
+                f"{did_you_mean(portfolio.programme, known)}; choose one of: "
+                f"{', '.join(known)}.",
+            )
+        )
     cohort = rules.cohort(portfolio.cohort)
-    if cohort is None:
+    if cohort is None and "cohort" in doc.data:
         known = [c.id for c in rules.cohorts]
-        problems.append(doc.problem(["cohort"], f"unknown cohort '{portfolio.cohort}'"
-                                    f"{did_you_mean(portfolio.cohort, known)}; choose one of: "
-                                    f"{', '.join(known)}."))
-    elif cohort.window.start == "registration" and portfolio.registered is None:
-        problems.append(doc.problem([], "add `registered:` (the date you registered for CIM): "
-                                    "activities count from that day.", severity=Severity.WARNING))
+        problems.append(
+            doc.problem(
+                ["cohort"],
+                f"unknown cohort '{portfolio.cohort}'"
+                f"{did_you_mean(portfolio.cohort, known)}; choose one of: "
+                f"{', '.join(known)}.",
+            )
+        )
+    elif cohort and cohort.window.start == "registration" and portfolio.registered is None:
+        problems.append(
+            doc.problem(
+                [],
+                "add `registered:` (the date you registered for CIM): "
+                "activities count from that day.",
+                severity=Severity.WARNING,
+            )
+        )
     for key, value in (("start", portfolio.start), ("end", portfolio.end)):
         if value is None:
-            problems.append(doc.problem(["studies", key], "not a real calendar date; write "
-                                        "YYYY-MM-DD."))
+            problems.append(
+                doc.problem(["studies", key], "not a real calendar date; write YYYY-MM-DD.")
+            )
     if portfolio.start and portfolio.end and portfolio.end < portfolio.start:
-        problems.append(doc.problem(["studies", "end"], "the end of studies is before their start."))
+        problems.append(
+            doc.problem(["studies", "end"], "the end of studies is before their start.")
+        )
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
     problems += _check_text(doc, ["bio"], portfolio.bio)
@@ -195,8 +283,15 @@ def check_portfolio(doc: Document, portfolio: Portfolio, folder: Path, catalogue
     return problems
 
 
-def _check_entry(doc: Document, portfolio: Portfolio, index: int, folder: Path,
-                 catalogue: Catalogue, rules: Rules, today: dt.date) -> list[Problem]:
+def _check_entry(
+    doc: Document,
+    portfolio: Portfolio,
+    index: int,
+    folder: Path,
+    catalogue: Catalogue,
+    rules: Rules,
+    today: dt.date,
+) -> list[Problem]:
     entry = portfolio.entries[index]
     raw = doc.data["entries"][index]
     at: list[str | int] = ["entries", index]
@@ -205,16 +300,27 @@ def _check_entry(doc: Document, portfolio: Portfolio, index: int, folder: Path,
     if activity is None:
         hint = did_you_mean(entry.activity, catalogue.by_id)
         if entry.activity == OWN_CHOICE:
-            hint = " — own-choice activities are not allowed in this scheme"
-        problems.append(doc.problem([*at, "activity"], f"unknown activity '{entry.activity}'"
-                                    f"{hint}; `cim activities` lists the catalogue."))
+            hint = " (own-choice activities are not allowed in this scheme)"
+        problems.append(
+            doc.problem(
+                [*at, "activity"],
+                f"unknown activity '{entry.activity}'{hint}; `cim activities` lists the catalogue.",
+            )
+        )
     for key, value in (("date", entry.date), ("end", entry.end)):
         if raw.get(key) is not None and value is None:
-            problems.append(doc.problem([*at, key], f"'{raw[key]}' is not a real calendar date; "
-                                        "write YYYY-MM-DD."))
+            problems.append(
+                doc.problem(
+                    [*at, key], f"'{raw[key]}' is not a real calendar date; write YYYY-MM-DD."
+                )
+            )
     if entry.date and entry.date > today:
-        problems.append(doc.problem([*at, "date"], f"{entry.date} is in the future; add an "
-                                    "activity once it has taken place."))
+        problems.append(
+            doc.problem(
+                [*at, "date"],
+                f"{entry.date} is in the future; add an activity once it has taken place.",
+            )
+        )
     if entry.date and entry.end and entry.end < entry.date:
         problems.append(doc.problem([*at, "end"], "the last day is before the first day."))
     if activity is not None:
@@ -223,17 +329,32 @@ def _check_entry(doc: Document, portfolio: Portfolio, index: int, folder: Path,
         else:
             for key in ("claim", "category", "aims"):
                 if key in raw:
-                    problems.append(doc.problem([*at, key], f"`{key}` is only for own-choice "
-                                                "activities; remove it (the catalogue sets it).",
-                                                key=True))
+                    problems.append(
+                        doc.problem(
+                            [*at, key],
+                            f"`{key}` is only for own-choice "
+                            "activities; remove it (the catalogue sets it).",
+                            key=True,
+                        )
+                    )
             if entry.location and entry.location not in activity.locations:
-                problems.append(doc.problem([*at, "location"], f"'{activity.title}' takes place "
-                                            f"{' or '.join(activity.locations)}, not "
-                                            f"{entry.location}."))
+                problems.append(
+                    doc.problem(
+                        [*at, "location"],
+                        f"'{activity.title}' takes place "
+                        f"{' or '.join(_WHERE[x] for x in activity.locations)}, not "
+                        f"{_WHERE[entry.location]}.",
+                    )
+                )
             if activity.points.needs_amount and amount_of(entry, activity) is None:
-                problems.append(doc.problem(at, f"'{activity.title}' earns points per "
-                                            f"{activity.points.per}: add `amount:` (or `end:` for "
-                                            "a duration)."))
+                problems.append(
+                    doc.problem(
+                        at,
+                        f"'{activity.title}' earns points per "
+                        f"{activity.points.per}: add `amount:` (or `end:` for "
+                        "a duration).",
+                    )
+                )
     for key in ("title", "reflection", "place"):
         problems += _check_text(doc, [*at, key], raw.get(key, ""))
     for j, evidence in enumerate(entry.evidence):
@@ -242,49 +363,90 @@ def _check_entry(doc: Document, portfolio: Portfolio, index: int, folder: Path,
     return problems
 
 
-def _check_own_choice(doc: Document, at: list[str | int], raw: dict[str, object],
-                      rules: Rules) -> list[Problem]:
+def _check_own_choice(
+    doc: Document, at: list[str | int], raw: dict[str, object], rules: Rules
+) -> list[Problem]:
     problems = []
-    for key, what in (("title", "a title saying what you did"),
-                      ("claim", "the points you propose"),
-                      ("category", "a category"), ("aims", "the aims it develops")):
+    for key, what in (
+        ("title", "a title saying what you did"),
+        ("claim", "the points you propose"),
+        ("category", "a category"),
+        ("aims", "the aims it develops"),
+    ):
         if key not in raw:
             problems.append(doc.problem(at, f"an own-choice activity needs `{key}:` ({what})."))
     category = raw.get("category")
     allowed = list(rules.own_choice.categories) or [c.id for c in rules.categories]
     if isinstance(category, str) and category not in allowed:
-        problems.append(doc.problem([*at, "category"], f"category '{category}' is not open to "
-                                    f"own-choice activities{did_you_mean(category, allowed)}; "
-                                    f"choose one of: {', '.join(allowed)}."))
+        problems.append(
+            doc.problem(
+                [*at, "category"],
+                f"category '{category}' is not open to "
+                f"own-choice activities{did_you_mean(category, allowed)}; "
+                f"choose one of: {', '.join(allowed)}.",
+            )
+        )
     aims = [a.id for a in rules.aims]
-    for j, aim in enumerate(raw.get("aims") or []):  # type: ignore[attr-defined]
+    given = raw.get("aims")
+    for j, aim in enumerate(given if isinstance(given, list) else []):
         if aim not in aims:
-            problems.append(doc.problem([*at, "aims", j], f"unknown aim '{aim}'"
-                                        f"{did_you_mean(aim, aims)}; choose from: "
-                                        f"{', '.join(aims)}."))
+            problems.append(
+                doc.problem(
+                    [*at, "aims", j],
+                    f"unknown aim '{aim}'"
+                    f"{did_you_mean(aim, aims)}; choose from: "
+                    f"{', '.join(aims)}.",
+                )
+            )
     return problems
 
 
-def _check_evidence(doc: Document, at: list[str | int], name: str, folder: Path,
-                    rules: Rules) -> list[Problem]:
+def _check_evidence(
+    doc: Document, at: list[str | int], name: str, folder: Path, rules: Rules
+) -> list[Problem]:
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
-        return [doc.problem(at, f"'{name}' must be a relative path inside your portfolio folder, "
-                                "e.g. evidence/certificate.pdf, with forward slashes.")]
+        return [
+            doc.problem(
+                at,
+                f"'{name}' must be a relative path inside your portfolio folder, "
+                "e.g. evidence/certificate.pdf, with forward slashes.",
+            )
+        ]
     target = folder / name
     real_folder = os.path.realpath(folder)
     real = os.path.realpath(target)
     if os.path.commonpath([real_folder, real]) != real_folder:
-        return [doc.problem(at, f"'{name}' points outside your portfolio folder; put the file in "
-                                f"{Path(doc.path).parent.as_posix()}/evidence/ and refer to it from there.")]
+        return [
+            doc.problem(
+                at,
+                f"'{name}' points outside your portfolio folder; put the file in "
+                f"{Path(doc.path).parent.as_posix()}/evidence/ and refer to it from there.",
+            )
+        ]
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in rules.evidence_types:
-        return [doc.problem(at, f"'{name}' is a .{suffix or '(none)'} file; allowed evidence "
-                                f"types are {', '.join(rules.evidence_types)}.")]
+        return [
+            doc.problem(
+                at,
+                f"'{name}' is a .{suffix or '(none)'} file; allowed evidence "
+                f"types are {', '.join(rules.evidence_types)}.",
+            )
+        ]
     if not os.path.isfile(real):
-        return [doc.problem(at, f"evidence file '{name}' does not exist; add it to "
-                                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix the name.")]
+        return [
+            doc.problem(
+                at,
+                f"evidence file '{name}' does not exist; add it to "
+                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix the name.",
+            )
+        ]
     size = os.path.getsize(real)
     if size > rules.evidence_max_mb * 1024 * 1024:
-        return [doc.problem(at, f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is "
-                                f"{rules.evidence_max_mb:g} MB — export a smaller copy.")]
+        return [
+            doc.problem(
+                at,
+                f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is "
+                f"{rules.evidence_max_mb:g} MB — export a smaller copy.",
+            )
+        ]
     return []

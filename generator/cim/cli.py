@@ -16,8 +16,8 @@ from pathlib import Path
 
 from cim import __version__
 from cim.catalogue import OWN_CHOICE
-from cim.repository import PORTFOLIO_FILE, PORTFOLIOS_DIR, check_repository, load_scheme
 from cim.reporters import REPORTERS, render_points
+from cim.repository import PORTFOLIO_FILE, PORTFOLIOS_DIR, check_repository, load_scheme
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -91,17 +91,22 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     root = _repo(args)
     if not re.fullmatch(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?", args.id):
-        raise UsageError(f"'{args.id}' is not a valid id: use lowercase letters, digits and "
-                         "hyphens, e.g. anna-lind")
+        raise UsageError(
+            f"'{args.id}' is not a valid id: use lowercase letters, digits and "
+            "hyphens, e.g. anna-lind"
+        )
     folder = root / PORTFOLIOS_DIR / args.id
     if folder.exists():
         raise UsageError(f"{folder} already exists; edit its {PORTFOLIO_FILE} instead")
     template = resources.files("cim").joinpath("templates/portfolio.yml").read_text("utf-8")
     start = args.start or dt.date.today()
-    text = (template.replace("{id}", args.id).replace("{name}", args.name or "Your Name")
-            .replace("{programme}", args.programme or "nursing")
-            .replace("{start}", start.isoformat())
-            .replace("{end}", (start + dt.timedelta(days=3 * 365)).isoformat()))
+    text = (
+        template.replace("{id}", args.id)
+        .replace("{name}", args.name or "Your Name")
+        .replace("{programme}", args.programme or "nursing")
+        .replace("{start}", start.isoformat())
+        .replace("{end}", (start + dt.timedelta(days=3 * 365)).isoformat())
+    )
     (folder / "evidence").mkdir(parents=True)
     (folder / PORTFOLIO_FILE).write_text(text, encoding="utf-8")
     (folder / "evidence" / ".gitkeep").write_text("", encoding="utf-8")
@@ -118,12 +123,21 @@ def cmd_activities(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
     if scheme.catalogue is None:
         return EXIT_INVALID
-    activities = [a for a in scheme.catalogue.activities
-                  if not args.location or args.location in a.locations]
+    activities = [
+        a for a in scheme.catalogue.activities if not args.location or args.location in a.locations
+    ]
     if args.format == "json":
-        data = [{"id": a.id, "title": a.title, "category": a.category, "aims": list(a.aims),
-                 "location": list(a.locations), "points": a.describe_points()}
-                for a in activities]
+        data = [
+            {
+                "id": a.id,
+                "title": a.title,
+                "category": a.category,
+                "aims": list(a.aims),
+                "location": list(a.locations),
+                "points": a.describe_points(),
+            }
+            for a in activities
+        ]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return EXIT_OK
     width = max(len(a.id) for a in activities) if activities else 0
@@ -132,17 +146,28 @@ def cmd_activities(args: argparse.Namespace) -> int:
         print(f"{a.id:<{width}}  {a.title}")
         print(f"{'':<{width}}  {where} · {a.describe_points()}")
     if any(a.id == OWN_CHOICE for a in activities):
-        print(f"\nUse '{OWN_CHOICE}' for an activity you design yourself "
-              "(with title, category, aims and claim).")
+        print(
+            f"\nUse '{OWN_CHOICE}' for an activity you design yourself "
+            "(with title, category, aims and claim)."
+        )
     return EXIT_OK if not scheme.problems else EXIT_INVALID
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--repo", default=".", metavar="PATH",
-                        help="the CIM repository (default: the current folder)")
-    common.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD",
-                        help="judge dates as of this day (default: today)")
+    common.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="the CIM repository (default: the current folder)",
+    )
+    common.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="judge dates as of this day (default: today)",
+    )
     parser = argparse.ArgumentParser(
         prog="cim",
         description="Check and score Certificate of Intercultural Merits portfolios.",
@@ -151,34 +176,57 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"cim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", parents=[common], help="check portfolios, catalogue and rules",
-                       description="Check every portfolio (or the ones given) against the schema, "
-                       "the catalogue and the rules, and score it. Exit 0 when all is valid, "
-                       "1 when anything is invalid, 2 on a usage or internal error.")
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="portfolio folders or files (default: all)")
-    p.add_argument("--format", choices=sorted(REPORTERS), default="text",
-                   help="text for people (default), json for programs, github for annotations")
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check portfolios, catalogue and rules",
+        description="Check every portfolio (or the ones given) against the schema, "
+        "the catalogue and the rules, and score it. Exit 0 when all is valid, "
+        "1 when anything is invalid, 2 on a usage or internal error.",
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="portfolio folders or files (default: all)"
+    )
+    p.add_argument(
+        "--format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help="text for people (default), json for programs, github for annotations",
+    )
     p.set_defaults(func=cmd_validate)
 
-    p = sub.add_parser("points", parents=[common], help="explain one student's points",
-                       description="Show how every entry of one portfolio is scored and what "
-                       "is still missing.")
+    p = sub.add_parser(
+        "points",
+        parents=[common],
+        help="explain one student's points",
+        description="Show how every entry of one portfolio is scored and what is still missing.",
+    )
     p.add_argument("id", help="the portfolio id (its folder name)")
     p.set_defaults(func=cmd_points)
 
-    p = sub.add_parser("new", parents=[common], help="create a portfolio from the template",
-                       description="Create portfolios/ID/portfolio.yml and an evidence folder.")
+    p = sub.add_parser(
+        "new",
+        parents=[common],
+        help="create a portfolio from the template",
+        description="Create portfolios/ID/portfolio.yml and an evidence folder.",
+    )
     p.add_argument("id", help="the new portfolio id, e.g. anna-lind")
     p.add_argument("--name", help="your full name")
     p.add_argument("--programme", help="your programme id (see rules.yml)")
     p.add_argument("--start", type=_date, help="first day of your studies (YYYY-MM-DD)")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("activities", parents=[common], help="list the activity catalogue",
-                       description="List the activities in activities.yml with their points.")
-    p.add_argument("--location", choices=["home", "abroad", "online"],
-                   help="only activities that can take place there")
+    p = sub.add_parser(
+        "activities",
+        parents=[common],
+        help="list the activity catalogue",
+        description="List the activities in activities.yml with their points.",
+    )
+    p.add_argument(
+        "--location",
+        choices=["home", "abroad", "online"],
+        help="only activities that can take place there",
+    )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_activities)
     return parser
@@ -199,8 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except Exception:
         traceback.print_exc()
-        print("cim: internal error (the traceback above is for the maintainers)",
-              file=sys.stderr)
+        print("cim: internal error (the traceback above is for the maintainers)", file=sys.stderr)
         return EXIT_USAGE
 
 

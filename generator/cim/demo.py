@@ -59,8 +59,9 @@ def photo(title: str, seed: int, size: tuple[int, int] = (960, 640)) -> Image.Im
     return img
 
 
-def document(title: str, lines: list[str], seed: int, size: tuple[int, int] = (1240, 1754)
-             ) -> Image.Image:
+def document(
+    title: str, lines: list[str], seed: int, size: tuple[int, int] = (1240, 1754)
+) -> Image.Image:
     """A certificate-like page (A4 proportions) with a title, lines of text and a seal."""
     dark, light = PALETTES[seed % len(PALETTES)]
     w, h = size
@@ -83,10 +84,10 @@ def document(title: str, lines: list[str], seed: int, size: tuple[int, int] = (1
 def gps_exif(lat: float, lon: float, orientation: int = 1) -> Image.Exif:
     """EXIF as a phone writes it: camera model, orientation and a GPS position."""
     exif = Image.Exif()
-    exif[0x010F] = "DemoPhone"          # Make
-    exif[0x0110] = "DemoPhone 12"       # Model
-    exif[0x0112] = orientation          # Orientation
-    exif[0x0131] = "DemoCamera 1.0"     # Software
+    exif[0x010F] = "DemoPhone"  # Make
+    exif[0x0110] = "DemoPhone 12"  # Model
+    exif[0x0112] = orientation  # Orientation
+    exif[0x0131] = "DemoCamera 1.0"  # Software
 
     def dms(value: float) -> tuple[float, float, float]:
         value = abs(value)
@@ -96,17 +97,28 @@ def gps_exif(lat: float, lon: float, orientation: int = 1) -> Image.Exif:
         return (float(d), float(m), s)
 
     gps = {
-        1: "N" if lat >= 0 else "S", 2: dms(lat),
-        3: "E" if lon >= 0 else "W", 4: dms(lon),
+        1: "N" if lat >= 0 else "S",
+        2: dms(lat),
+        3: "E" if lon >= 0 else "W",
+        4: dms(lon),
     }
     exif[0x8825] = gps  # GPSInfo IFD
     return exif
 
 
-def save_photo(path: Path, title: str, seed: int, *, gps: tuple[float, float] | None = None,
-               orientation: int = 1) -> None:
+def save_photo(
+    path: Path,
+    title: str,
+    seed: int,
+    *,
+    gps: tuple[float, float] | None = None,
+    orientation: int = 1,
+    small: bool = False,
+) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     img = photo(title, seed)
+    if small:
+        img = img.reduce(4)
     if gps is not None:
         img.save(path, "JPEG", quality=82, exif=gps_exif(*gps, orientation=orientation))
     elif path.suffix.lower() == ".png":
@@ -115,12 +127,16 @@ def save_photo(path: Path, title: str, seed: int, *, gps: tuple[float, float] | 
         img.save(path, "JPEG", quality=82)
 
 
-def save_document(path: Path, title: str, lines: list[str], seed: int) -> None:
-    """Save a certificate as PDF (one page, A4 at 150 dpi) or as an image, by suffix."""
+def save_document(
+    path: Path, title: str, lines: list[str], seed: int, *, small: bool = False
+) -> None:
+    """Save a certificate as PDF (one page, A4) or as an image, by suffix."""
     path.parent.mkdir(parents=True, exist_ok=True)
     img = document(title, lines, seed)
+    if small:
+        img = img.reduce(4)
     if path.suffix.lower() == ".pdf":
-        img.convert("L").save(path, "PDF", resolution=150.0)
+        img.convert("L").save(path, "PDF", resolution=150.0 / (4 if small else 1))
     else:
         img.save(path, "JPEG", quality=80)
 
@@ -129,11 +145,14 @@ def _seed(text: str) -> int:
     return sum((i + 1) * ord(c) for i, c in enumerate(text)) % 100_003
 
 
-def make_evidence(root: Path, *, gps: tuple[float, float] = (57.7826, 14.1618)) -> list[Path]:
+def make_evidence(
+    root: Path, *, gps: tuple[float, float] = (57.7826, 14.1618), small: bool = False
+) -> list[Path]:
     """Create every evidence file the portfolios under ``root`` refer to and that is missing.
 
     Photos get a phone's EXIF block (with ``gps``) so that metadata stripping is exercised;
-    documents become one-page PDFs or certificate-like JPEGs. Returns the files written.
+    documents become one-page PDFs or certificate-like JPEGs; ``small`` makes them tiny (for
+    test and example repositories). Returns the files written.
     """
     import yaml
 
@@ -150,14 +169,26 @@ def make_evidence(root: Path, *, gps: tuple[float, float] = (57.7826, 14.1618)) 
                 seed = _seed(target.as_posix())
                 caption = str(item.get("caption") or title)
                 if target.suffix.lower() == ".pdf":
-                    save_document(target, (item.get("kind") or "document").title(),
-                                  ["This is to certify that", name, "took part in", title[:48]],
-                                  seed)
+                    save_document(
+                        target,
+                        (item.get("kind") or "document").title(),
+                        ["This is to certify that", name, "took part in", title[:48]],
+                        seed,
+                        small=small,
+                    )
                 elif item.get("kind") in ("certificate", "transcript"):
-                    save_document(target, str(item["kind"]).title(), [name, title[:48]], seed)
+                    save_document(
+                        target, str(item["kind"]).title(), [name, title[:48]], seed, small=small
+                    )
                 else:
-                    save_photo(target, caption[:60], seed, gps=gps,
-                               orientation=6 if seed % 3 == 0 else 1)
+                    save_photo(
+                        target,
+                        caption[:60],
+                        seed,
+                        gps=gps,
+                        orientation=6 if seed % 3 == 0 else 1,
+                        small=small,
+                    )
                 written.append(target)
     return written
 
@@ -165,5 +196,6 @@ def make_evidence(root: Path, *, gps: tuple[float, float] = (57.7826, 14.1618)) 
 if __name__ == "__main__":
     import sys
 
-    for written_path in make_evidence(Path(sys.argv[1] if len(sys.argv) > 1 else ".")):
+    args = [a for a in sys.argv[1:] if a != "--small"]
+    for written_path in make_evidence(Path(args[0] if args else "."), small="--small" in sys.argv):
         print(written_path)

@@ -77,9 +77,7 @@ def location_of(entry: Entry, activity: Activity, rules: Rules) -> str:
         wanted = "abroad" if entry.country != rules.country else "home"
         if wanted in activity.locations:
             return wanted
-    if not entry.country and "online" in activity.locations:
-        return "online"
-    return activity.locations[0]
+    return activity.locations[0]  # the catalogue lists the usual place first
 
 
 def amount_of(entry: Entry, activity: Activity) -> float | None:
@@ -116,8 +114,10 @@ def _raw_points(result: EntryResult, activity: Activity) -> int | None:
         lowest = min(b.min for b in rule.bands)
         words = unit_word(rule.per, amount)
         result.reasons.append(
-            f"{amount:g} {words} is below the lowest band ({lowest:g})" if amount < lowest
-            else f"{amount:g} {words} falls in no band ({activity.points.describe()})")
+            f"{amount:g} {words} is below the lowest band ({lowest:g})"
+            if amount < lowest
+            else f"{amount:g} {words} falls in no band ({activity.points.describe()})"
+        )
         return None
     return max(held)
 
@@ -134,26 +134,38 @@ def _check_proof(result: EntryResult, activity: Activity) -> bool:
             return True
         result.reasons.append(
             f"needs either evidence ({kinds_text}) or a reflection of at least "
-            f"{proof.min_words} words")
+            f"{proof.min_words} words"
+        )
         return False
     ok = True
     if proof.evidence_required and not has_evidence:
-        result.reasons.append(f"missing evidence: add a file showing {kinds_text}"
-                              if kinds else "missing evidence: add a file under `evidence:`")
+        result.reasons.append(
+            f"missing evidence: add a file showing {kinds_text}"
+            if kinds
+            else "missing evidence: add a file under `evidence:`"
+        )
         ok = False
     if proof.reflection_required and not has_reflection:
         if not entry.reflection.strip():
             result.reasons.append(
-                f"missing reflection: write at least {proof.min_words} words under `reflection:`")
+                f"missing reflection: write at least {proof.min_words} words under `reflection:`"
+            )
         else:
             result.reasons.append(
-                f"reflection too short: {words} words, at least {proof.min_words} needed")
+                f"reflection too short: {words} words, at least {proof.min_words} needed"
+            )
         ok = False
     return ok
 
 
-def _assess_entry(entry: Entry, catalogue: Catalogue, portfolio: Portfolio, rules: Rules,
-                  cohort: Cohort, today: dt.date) -> EntryResult:
+def _assess_entry(
+    entry: Entry,
+    catalogue: Catalogue,
+    portfolio: Portfolio,
+    rules: Rules,
+    cohort: Cohort,
+    today: dt.date,
+) -> EntryResult:
     activity = catalogue.get(entry.activity)
     if activity is None:
         result = EntryResult(entry, None, "", (), entry.location or "home")
@@ -161,7 +173,8 @@ def _assess_entry(entry: Entry, catalogue: Catalogue, portfolio: Portfolio, rule
         return result
     own = activity.own_choice
     result = EntryResult(
-        entry, activity,
+        entry,
+        activity,
         category=entry.category if own else activity.category,
         aims=entry.aims if own else activity.aims,
         location=location_of(entry, activity, rules),
@@ -175,14 +188,15 @@ def _assess_entry(entry: Entry, catalogue: Catalogue, portfolio: Portfolio, rule
     elif (start and entry.date < start) or (end and (entry.last_day or entry.date) > end):
         result.reasons.append(f"outside the date window ({start} to {end})")
     if activity.cohorts and cohort.id not in activity.cohorts:
-        result.reasons.append(f"not open to {cohort.title.lower()}s")
+        result.reasons.append(f"not open to {cohort.title}s")
     if activity.programmes and portfolio.programme not in activity.programmes:
         result.reasons.append("not on your programme's list of activities")
     if activity.outside_origin and entry.country and entry.country == portfolio.origin_country:
         result.reasons.append(f"takes place in your country of origin ({entry.country})")
     elif activity.outside_origin and not entry.country:
-        result.reasons.append("no country: add `country:` to show it was outside your "
-                              "country of origin")
+        result.reasons.append(
+            "no country: add `country:` to show it was outside your country of origin"
+        )
     if own and not result.category:
         result.reasons.append("own choice without a category: add `category:`")
     proof_ok = _check_proof(result, activity)
@@ -207,8 +221,11 @@ def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
         while groups and sum(min(len(v), groups) for v in per_date.values()) < size * groups:
             groups -= 1
         # Deal each date's occasions round-robin so no group gets one date twice.
-        dealt = [r for day in sorted(per_date, key=lambda d: d or dt.date.min)
-                 for r in per_date[day][:groups]]
+        dealt = [
+            r
+            for day in sorted(per_date, key=lambda d: d or dt.date.min)
+            for r in per_date[day][:groups]
+        ]
     else:
         groups = len(ordered) // size
         dealt = ordered
@@ -217,20 +234,31 @@ def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
         units[i % groups].append(r)
     used = {id(r) for unit in units for r in unit}
     leftovers = [r for r in ordered if id(r) not in used]
+    if activity.distinct_dates:
+        days = len({r.entry.date for r in leftovers})
+        why = (
+            f"{size} occasions on {size} different dates count as one activity: "
+            f"{len(leftovers)} left over, on {days} different date(s)"
+        )
+    else:
+        missing = size - len(leftovers) % size
+        why = (
+            f"{size} occasions count as one activity: "
+            f"{len(leftovers)} left over, add {missing} more"
+        )
     for r in leftovers:
-        missing = size - len(leftovers) % size if len(leftovers) % size else size
-        dates = " on different dates" if activity.distinct_dates else ""
-        r.reasons.append(f"{size} occasions{dates} count as one activity: "
-                         f"{len(leftovers)} left over, add {missing} more")
+        r.reasons.append(why)
         r.raw = 0
     return units
 
 
-def score_entries(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort,
-                  today: dt.date) -> list[EntryResult]:
+def score_entries(
+    portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
+) -> list[EntryResult]:
     """Assess every entry of ``portfolio``; the result list follows the file's order."""
-    results = [_assess_entry(e, catalogue, portfolio, rules, cohort, today)
-               for e in portfolio.entries]
+    results = [
+        _assess_entry(e, catalogue, portfolio, rules, cohort, today) for e in portfolio.entries
+    ]
     by_activity: dict[str, list[EntryResult]] = defaultdict(list)
     for r in results:
         if r.eligible and r.activity is not None:
@@ -246,12 +274,14 @@ def score_entries(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, coho
         for unit in units:
             carrier = unit[-1]
             if activity.group_size > 1:
-                carrier.raw = activity.points.fixed if activity.points.kind == "fixed" else (
-                    carrier.raw)
+                carrier.raw = (
+                    activity.points.fixed if activity.points.kind == "fixed" else (carrier.raw)
+                )
                 for other in unit[:-1]:
                     other.raw = 0
-                    other.reasons.append(f"counted together with {carrier.entry.date} "
-                                         "as one activity")
+                    other.reasons.append(
+                        f"counted together with {carrier.entry.date} as one activity"
+                    )
             keyed.append((carrier.raw, carrier.entry.sort_key(), unit))
         keyed.sort(key=lambda k: (-k[0], k[1]))
         used_points = 0
@@ -278,8 +308,9 @@ def score_entries(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, coho
     return results
 
 
-def _apply_category_caps(counted: list[tuple[int, tuple[object, ...], EntryResult]],
-                         rules: Rules) -> None:
+def _apply_category_caps(
+    counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules
+) -> None:
     used: dict[str, int] = defaultdict(int)
     for _, _, r in sorted(counted, key=lambda k: (-k[0], k[1])):
         category = rules.category(r.category)
@@ -287,7 +318,8 @@ def _apply_category_caps(counted: list[tuple[int, tuple[object, ...], EntryResul
             continue
         room = max(0, category.cap - used[r.category])
         if r.points > room:
-            r.reasons.append(f"capped: the {category.title} category gives at most "
-                             f"{category.cap} points")
+            r.reasons.append(
+                f"capped: the {category.title} category gives at most {category.cap} points"
+            )
             r.points = room
         used[r.category] += r.points

@@ -53,9 +53,18 @@ class Entry:
     def sort_key(self) -> tuple[Any, ...]:
         """A canonical order that depends only on what the entry says, never on its position."""
         return (
-            self.date or dt.date.min, self.end or dt.date.min, self.activity, self.title,
-            self.amount or 0, self.claim or 0, self.category, self.location, self.country,
-            self.place, self.reflection, tuple((e.file, e.kind) for e in self.evidence),
+            self.date or dt.date.min,
+            self.end or dt.date.min,
+            self.activity,
+            self.title,
+            self.amount or 0,
+            self.claim or 0,
+            self.category,
+            self.location,
+            self.country,
+            self.place,
+            self.reflection,
+            tuple((e.file, e.kind) for e in self.evidence),
         )
 
 
@@ -80,15 +89,26 @@ class Portfolio:
 
 def entry_from(data: dict[str, Any], index: int) -> Entry:
     return Entry(
-        index=index, activity=data["activity"], date=parse_date(data.get("date")),
-        end=parse_date(data.get("end")), title=data.get("title", ""),
-        amount=data.get("amount"), claim=data.get("claim"),
-        category=data.get("category", ""), aims=tuple(data.get("aims", ())),
-        location=data.get("location", ""), country=data.get("country", ""),
-        place=data.get("place", ""), language=data.get("language", ""),
+        index=index,
+        activity=data["activity"],
+        date=parse_date(data.get("date")),
+        end=parse_date(data.get("end")),
+        title=data.get("title", ""),
+        amount=data.get("amount"),
+        claim=data.get("claim"),
+        category=data.get("category", ""),
+        aims=tuple(data.get("aims", ())),
+        location=data.get("location", ""),
+        country=data.get("country", ""),
+        place=data.get("place", ""),
+        language=data.get("language", ""),
         reflection=data.get("reflection", ""),
-        evidence=tuple(Evidence(e["file"], e.get("kind", "other"), e.get("caption", ""),
-                                e.get("private", False)) for e in data.get("evidence", ())),
+        evidence=tuple(
+            Evidence(
+                e["file"], e.get("kind", "other"), e.get("caption", ""), e.get("private", False)
+            )
+            for e in data.get("evidence", ())
+        ),
     )
 
 
@@ -96,13 +116,19 @@ def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
     """Build a :class:`Portfolio` from a schema-valid mapping."""
     studies = data["studies"]
     return Portfolio(
-        id=data["id"], name=data["name"], programme=data["programme"],
+        id=data["id"],
+        name=data["name"],
+        programme=data["programme"],
         cohort=data.get("cohort", default_cohort),
-        start=parse_date(studies["start"]), end=parse_date(studies["end"]),
+        start=parse_date(studies["start"]),
+        end=parse_date(studies["end"]),
         entries=tuple(entry_from(e, i) for i, e in enumerate(data["entries"])),
         registered=parse_date(data.get("registered")),
-        username=data.get("username", ""), github=data.get("github", ""),
-        github_id=data.get("github_id"), origin_country=data.get("origin_country", ""),
-        languages=tuple(data.get("languages", ())), public=data.get("publish", False),
+        username=data.get("username", ""),
+        github=data.get("github", ""),
+        github_id=data.get("github_id"),
+        origin_country=data.get("origin_country", ""),
+        languages=tuple(data.get("languages", ())),
+        public=data.get("publish", False),
         bio=data.get("bio", ""),
     )

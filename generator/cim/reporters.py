@@ -91,8 +91,11 @@ def render_json(report: RepositoryReport) -> str:
 def _status(a: Assessment | None, valid: bool) -> str:
     if a is None:
         return "not scored"
-    verdict = "requirements met" if a.met else (
-        "may apply" if a.may_apply else f"{len(a.unmet)} requirement(s) to go")
+    verdict = (
+        "requirements met"
+        if a.met
+        else ("may apply" if a.may_apply else f"{len(a.unmet)} requirement(s) to go")
+    )
     return verdict if valid else f"{verdict} (fix the errors first)"
 
 
@@ -108,17 +111,24 @@ def render_text(report: RepositoryReport) -> str:
         lines.append(f"{mark} {r.id:<{width}}  {score} {_status(a, r.valid)}")
         for problem in r.problems:
             lines.append(f"    {problem}")
+    lines.append("")
+    lines.append(summary(report))
+    if not report.ok:
+        lines.append("Fix each error at the file and line shown, then run `cim validate` again.")
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: RepositoryReport) -> str:
+    """One line: how many portfolios, how many valid and met, how many errors and warnings."""
     n = len(report.portfolios)
     valid = sum(1 for r in report.portfolios if r.valid)
     met = sum(1 for r in report.portfolios if r.assessment and r.assessment.met)
-    n_err = sum(1 for p in _all(report) if p.severity is Severity.ERROR)
-    n_warn = sum(1 for p in _all(report) if p.severity is Severity.WARNING)
-    lines.append("")
-    lines.append(f"{n} portfolio(s): {valid} valid, {n - valid} invalid, {met} met the requirements;"
-                 f" {n_err} error(s), {n_warn} warning(s).")
-    if n_err:
-        lines.append("Fix each error at the file and line shown, then run `cim validate` again.")
-    return "\n".join(lines) + "\n"
+    problems = _all(report)
+    n_err = sum(1 for p in problems if p.severity is Severity.ERROR)
+    return (
+        f"{n} portfolio(s): {valid} valid, {n - valid} invalid, {met} met the requirements; "
+        f"{n_err} error(s), {len(problems) - n_err} warning(s)."
+    )
 
 
 def _all(report: RepositoryReport) -> list[Problem]:
@@ -136,10 +146,11 @@ def render_github(report: RepositoryReport) -> str:
     """GitHub workflow commands: one ``::error``/``::warning`` annotation per problem."""
     lines = []
     for p in _all(report):
-        lines.append(f"::{p.severity} file={_escape(p.file, prop=True)},line={p.line},"
-                     f"col={p.column}::{_escape(p.message)}")
-    lines.append(render_text(report).rstrip("\n").splitlines()[-1] if not report.ok else
-                 f"All {len(report.portfolios)} portfolio(s) are valid.")
+        lines.append(
+            f"::{p.severity} file={_escape(p.file, prop=True)},line={p.line},"
+            f"col={p.column}::{_escape(p.message)}"
+        )
+    lines.append(summary(report))
     return "\n".join(lines) + "\n"
 
 
@@ -154,12 +165,18 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
     """The explained breakdown of one portfolio, for a terminal."""
     a, p = report.assessment, report.portfolio
     unit = rules.unit if rules else "points"
-    titles = {x.id: x.title for x in (*rules.categories, *rules.aims)} if rules else {}
+    titles: dict[str, str] = {}
+    if rules:
+        titles.update({c.id: c.title for c in rules.categories})
+        titles.update({x.id: x.title for x in rules.aims})
     if a is None or p is None:
         return "\n".join(str(x) for x in report.problems) + "\nThe portfolio could not be scored.\n"
     programme = rules.programme(p.programme) if rules else None
-    out = [f"{p.name} ({report.id}) — {a.cohort.title}, "
-           f"{programme.title if programme else p.programme}", ""]
+    out = [
+        f"{p.name} ({report.id}) — {a.cohort.title}, "
+        f"{programme.title if programme else p.programme}",
+        "",
+    ]
     pct = round(100 * a.points / a.required) if a.required else 100
     out.append(f"  {progress_bar(a.points, a.required)}  {a.points}/{a.required} {unit} ({pct}%)")
     out.append("")

@@ -73,8 +73,17 @@ class RepositoryReport:
 def _read(root: Path, name: str) -> source.Document:
     path = root / name
     if not path.is_file():
-        return source.Document(name, problems=[Problem(name, 1, 1, f"{name} is missing; every "
-                                                       "CIM repository needs one at its top level.")])
+        return source.Document(
+            name,
+            problems=[
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"{name} is missing; every CIM repository needs one at its top level.",
+                )
+            ],
+        )
     return source.read(str(path), name)
 
 
@@ -117,9 +126,16 @@ def check_portfolio(root: Path, folder: Path, scheme: Scheme, today: dt.date) ->
     report = PortfolioReport(folder.name, display, folder)
     path = folder / PORTFOLIO_FILE
     if not path.is_file():
-        report.problems.append(Problem(display, 1, 1, f"{folder.relative_to(root).as_posix()}/ "
-                                       f"has no {PORTFOLIO_FILE}; create it with `cim new "
-                                       f"{folder.name}` or remove the folder."))
+        report.problems.append(
+            Problem(
+                display,
+                1,
+                1,
+                f"{folder.relative_to(root).as_posix()}/ "
+                f"has no {PORTFOLIO_FILE}; create it with `cim new "
+                f"{folder.name}` or remove the folder.",
+            )
+        )
         return report
     doc = source.read(str(path), display)
     report.problems += doc.problems
@@ -145,7 +161,7 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
     assert report.assessment is not None
     flagged = {p.line for p in report.problems if p.severity is Severity.ERROR}
     starts = [doc.locate(["entries", r.entry.index]) for r in report.assessment.entries]
-    ends = [s[0] for s in starts[1:]] + [1 << 30]
+    ends = [s[0] for s in starts[1:]] + [1 << 30] if starts else []
     warnings = []
     for result, (line, column), end in zip(report.assessment.entries, starts, ends, strict=True):
         if any(line <= f < end for f in flagged):
@@ -153,21 +169,32 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
         if result.status == NOT_COUNTED:
             why = "; ".join(r for r in result.reasons if not r.startswith("counted together"))
             if why:
-                warnings.append(Problem(doc.path, line, column,
-                                        f"'{result.title}' does not count: {why}.",
-                                        Severity.WARNING))
+                warnings.append(
+                    Problem(
+                        doc.path,
+                        line,
+                        column,
+                        f"'{result.title}' does not count: {why}.",
+                        Severity.WARNING,
+                    )
+                )
     for text in report.assessment.soft_unmet:
-        warnings.append(doc.problem(["entries"], f"recommended: {text}.", key=True,
-                                    severity=Severity.WARNING))
+        warnings.append(
+            doc.problem(["entries"], f"recommended: {text}.", key=True, severity=Severity.WARNING)
+        )
     return warnings
 
 
-def check_repository(root: Path, today: dt.date | None = None,
-                     only: Iterable[str] | None = None) -> RepositoryReport:
+def check_repository(
+    root: Path, today: dt.date | None = None, only: Iterable[str] | None = None
+) -> RepositoryReport:
     """Check the scheme and every portfolio (or only the ids in ``only``)."""
     today = today or dt.date.today()
     scheme = load_scheme(root)
     wanted = set(only) if only is not None else None
-    reports = [check_portfolio(root, folder, scheme, today) for folder in portfolio_folders(root)
-               if wanted is None or folder.name in wanted]
+    reports = [
+        check_portfolio(root, folder, scheme, today)
+        for folder in portfolio_folders(root)
+        if wanted is None or folder.name in wanted
+    ]
     return RepositoryReport(root, scheme, reports)

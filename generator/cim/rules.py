@@ -52,7 +52,8 @@ class Where:
 
     def is_empty(self) -> bool:
         return not (self.category or self.activity or self.aim or self.location) and (
-            self.own_choice is None)
+            self.own_choice is None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,20 +166,25 @@ def where_from(data: dict[str, Any] | None) -> Where:
 
 
 def requirement_from(data: dict[str, Any], path: tuple[str | int, ...]) -> Requirement:
-    common: dict[str, Any] = {"text": data.get("text", ""), "level": data.get("level", "error"),
-                              "path": path}
+    common: dict[str, Any] = {
+        "text": data.get("text", ""),
+        "level": data.get("level", "error"),
+        "path": path,
+    }
     for combinator in ("any_of", "all_of"):
         if combinator in data:
-            parts = tuple(requirement_from(p, (*path, combinator, i))
-                          for i, p in enumerate(data[combinator]))
+            parts = tuple(
+                requirement_from(p, (*path, combinator, i)) for i, p in enumerate(data[combinator])
+            )
             return Requirement(combinator, parts=parts, **common)
     if "at_least" in data:
         parts = tuple(requirement_from(p, (*path, "of", i)) for i, p in enumerate(data["of"]))
         return Requirement("at_least", amount=data["at_least"], parts=parts, **common)
     where = where_from(data.get("where"))
     if "distinct" in data:
-        return Requirement("distinct", amount=data["distinct"], by=data["by"], where=where,
-                           **common)
+        return Requirement(
+            "distinct", amount=data["distinct"], by=data["by"], where=where, **common
+        )
     kind = "points" if "points" in data else "activities"
     return Requirement(kind, amount=data[kind], where=where, **common)
 
@@ -204,35 +210,60 @@ def rules_from(data: dict[str, Any]) -> Rules:
     cohorts = []
     for i, c in enumerate(data["cohorts"]):
         window = c.get("window") or {}
-        cohorts.append(Cohort(
-            id=c["id"], title=c["title"], threshold=c["threshold"],
-            description=c.get("description", ""), may_apply=c.get("may_apply"),
-            award=c.get("award", ""),
-            window=Window(window.get("from", "study_start"), window.get("to", "study_end"),
-                          window.get("days_before", 0)),
-            requirements=tuple(requirement_from(r, ("cohorts", i, "requirements", j))
-                               for j, r in enumerate(c.get("requirements", ()))),
-        ))
+        cohorts.append(
+            Cohort(
+                id=c["id"],
+                title=c["title"],
+                threshold=c["threshold"],
+                description=c.get("description", ""),
+                may_apply=c.get("may_apply"),
+                award=c.get("award", ""),
+                window=Window(
+                    window.get("from", "study_start"),
+                    window.get("to", "study_end"),
+                    window.get("days_before", 0),
+                ),
+                requirements=tuple(
+                    requirement_from(r, ("cohorts", i, "requirements", j))
+                    for j, r in enumerate(c.get("requirements", ()))
+                ),
+            )
+        )
     own = data.get("own_choice") or {}
     evidence = data.get("evidence") or {}
     return Rules(
-        name=scheme["name"], institution=scheme["institution"],
-        short_name=scheme.get("short_name", ""), school=scheme.get("school", ""),
-        country=scheme.get("country", ""), unit=scheme.get("unit", "points"),
+        name=scheme["name"],
+        institution=scheme["institution"],
+        short_name=scheme.get("short_name", ""),
+        school=scheme.get("school", ""),
+        country=scheme.get("country", ""),
+        unit=scheme.get("unit", "points"),
         note=scheme.get("note", ""),
         aims=tuple(Named(a["id"], a["title"], a.get("description", "")) for a in data["aims"]),
-        categories=tuple(Category(c["id"], c["title"], c.get("description", ""), c.get("cap"),
-                                  c.get("min"), c.get("required", False))
-                         for c in data["categories"]),
-        programmes=tuple(Programme(p["id"], p["title"], p.get("eligible", True),
-                                   p.get("reason", ""))
-                         for p in data.get("programmes", ())),
+        categories=tuple(
+            Category(
+                c["id"],
+                c["title"],
+                c.get("description", ""),
+                c.get("cap"),
+                c.get("min"),
+                c.get("required", False),
+            )
+            for c in data["categories"]
+        ),
+        programmes=tuple(
+            Programme(p["id"], p["title"], p.get("eligible", True), p.get("reason", ""))
+            for p in data.get("programmes", ())
+        ),
         cohorts=tuple(cohorts),
         default_cohort=data.get("default_cohort", data["cohorts"][0]["id"]),
         own_choice=OwnChoice(
-            allowed=own.get("allowed", False), max_points=own.get("max_points"),
-            cap=own.get("cap"), max_times=own.get("max_times"),
-            categories=tuple(own.get("categories", ())), proof=proof_from(own),
+            allowed=own.get("allowed", False),
+            max_points=own.get("max_points"),
+            cap=own.get("cap"),
+            max_times=own.get("max_times"),
+            categories=tuple(own.get("categories", ())),
+            proof=proof_from(own),
         ),
         evidence_types=tuple(evidence.get("types", ("jpg", "jpeg", "png", "webp", "pdf"))),
         evidence_max_mb=float(evidence.get("max_mb", 10.0)),

@@ -64,6 +64,10 @@ def check(doc: Document, kind: Kind) -> list[Problem]:
     return [problem for error in found for problem in _problems(doc, error)]
 
 
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
 def _problems(doc: Document, error: ValidationError) -> list[Problem]:
     if error.validator in ("oneOf", "anyOf") and error.context:
         deepest = best_match(error.context)
@@ -72,28 +76,49 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
     path = list(error.absolute_path)
     where = ".".join(str(p) for p in path) or "the top level"
     if error.validator == "additionalProperties":
-        allowed = sorted(error.schema.get("properties", {}))
+        allowed = sorted(_schema_of(error).get("properties", {}))
         found = []
         for key in _extra_keys(error):
             reason = _FORBIDDEN.get(key)
-            hint = f"{reason}; remove it" if reason else (
-                "remove it or fix its spelling; allowed here: " + ", ".join(allowed))
-            found.append(doc.problem([*path, key], f"unknown key '{key}' in {where}: {hint}.",
-                                     key=True))
+            hint = (
+                f"{reason}; remove it"
+                if reason
+                else ("remove it or fix its spelling; allowed here: " + ", ".join(allowed))
+            )
+            found.append(
+                doc.problem([*path, key], f"unknown key '{key}' in {where}: {hint}.", key=True)
+            )
         return found
     if error.validator == "required":
-        return [doc.problem(path, f"{where} is missing {error.message.split(' is a required')[0]}: "
-                                 "add it (see the template in the README).")]
-    if error.validator == "pattern" and error.schema.get("pattern", "").startswith("^[0-9]{4}"):
-        return [doc.problem(path, f"{where}: '{error.instance}' is not a date; "
-                                  "write dates as YYYY-MM-DD, e.g. 2025-03-14.")]
-    if error.validator == "pattern" and "A-Z]{2}" in error.schema.get("pattern", ""):
-        return [doc.problem(path, f"{where}: '{error.instance}' is not a two-letter country "
-                                  "code; use ISO 3166-1 alpha-2 in capitals, e.g. SE, DE, KE.")]
+        return [
+            doc.problem(
+                path,
+                f"{where} is missing {error.message.split(' is a required')[0]}: "
+                "add it (see the template in the README).",
+            )
+        ]
+    if error.validator == "pattern" and _schema_of(error).get("pattern", "").startswith(
+        "^[0-9]{4}"
+    ):
+        return [
+            doc.problem(
+                path,
+                f"{where}: '{error.instance}' is not a date; "
+                "write dates as YYYY-MM-DD, e.g. 2025-03-14.",
+            )
+        ]
+    if error.validator == "pattern" and "A-Z]{2}" in _schema_of(error).get("pattern", ""):
+        return [
+            doc.problem(
+                path,
+                f"{where}: '{error.instance}' is not a two-letter country "
+                "code; use ISO 3166-1 alpha-2 in capitals, e.g. SE, DE, KE.",
+            )
+        ]
     return [doc.problem(path, f"{where}: {error.message}.")]
 
 
 def _extra_keys(error: ValidationError) -> list[str]:
     instance = error.instance if isinstance(error.instance, dict) else {}
-    known = set(error.schema.get("properties", {}))
+    known = set(_schema_of(error).get("properties", {}))
     return sorted(str(k) for k in instance if k not in known)

@@ -54,7 +54,7 @@ class Duplicate:
     first_line: int
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     yaml_implicit_resolvers = _resolvers()
 
     def __init__(self, stream: str) -> None:
@@ -73,7 +73,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     )
                 else:
                     seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+        return super().construct_mapping(node, deep=deep)
 
 
 @dataclass(slots=True)
@@ -107,17 +107,26 @@ class Document:
                         found = value_node
                         mark = key_node.start_mark if key else value_node.start_mark
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                if 0 <= step < len(node.value):
-                    found = node.value[step]
-                    mark = found.start_mark
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                found = node.value[step]
+                mark = found.start_mark
             if found is None:
                 break
             node = found
         return mark.line + 1, mark.column + 1
 
-    def problem(self, path: Sequence[str | int], message: str, *, key: bool = False,
-                severity: Severity = Severity.ERROR) -> Problem:
+    def problem(
+        self,
+        path: Sequence[str | int],
+        message: str,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> Problem:
         line, column = self.locate(path, key=key)
         return Problem(self.path, line, column, message, severity)
 
@@ -133,10 +142,19 @@ def parse(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = exc.problem or "not valid YAML"
+        if exc.context and exc.context_mark and exc.context_mark is not mark:
+            start = exc.context_mark
+            what += (
+                f" ({exc.context} that starts on line {start.line + 1}, column {start.column + 1})"
+            )
         doc.problems.append(
-            Problem(path, line, column,
-                    f"YAML syntax error: {what}. Check the indentation and quoting on this line "
-                    "(text containing ': ' or starting with a symbol must be in quotes).")
+            Problem(
+                path,
+                line,
+                column,
+                f"YAML syntax error: {what}. Check the indentation and quoting on this line "
+                "(text containing ': ' or starting with a symbol must be in quotes).",
+            )
         )
         return doc
     except yaml.YAMLError as exc:
@@ -145,15 +163,21 @@ def parse(text: str, path: str) -> Document:
     finally:
         loader.dispose()
     if node is None:
-        doc.problems.append(Problem(path, 1, 1, "the file is empty; see the template in the README."))
+        doc.problems.append(
+            Problem(path, 1, 1, "the file is empty; see the template in the README.")
+        )
         return doc
     doc.node = node
     doc.data = data
     for dup in loader.duplicates:
         doc.problems.append(
-            Problem(path, dup.line, dup.column,
-                    f"duplicate key '{dup.key}' (first given on line {dup.first_line}); "
-                    "YAML would silently keep only the last one — merge them or remove one.")
+            Problem(
+                path,
+                dup.line,
+                dup.column,
+                f"duplicate key '{dup.key}' (first given on line {dup.first_line}); "
+                "YAML would silently keep only the last one — merge them or remove one.",
+            )
         )
     return doc
 
@@ -164,9 +188,12 @@ def read(path: str, display: str) -> Document:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except UnicodeDecodeError:
-        return Document(display, problems=[Problem(display, 1, 1,
-                        "the file is not UTF-8 text; save it as UTF-8.")])
+        return Document(
+            display,
+            problems=[Problem(display, 1, 1, "the file is not UTF-8 text; save it as UTF-8.")],
+        )
     except OSError as exc:
-        return Document(display, problems=[Problem(display, 1, 1,
-                        f"cannot read the file: {exc.strerror}.")])
+        return Document(
+            display, problems=[Problem(display, 1, 1, f"cannot read the file: {exc.strerror}.")]
+        )
     return parse(text, display)

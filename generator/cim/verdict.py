@@ -21,8 +21,12 @@ class RequirementResult:
     parts: tuple[RequirementResult, ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        data: dict[str, object] = {"text": self.text, "met": self.met, "level": self.level,
-                                   "detail": self.detail}
+        data: dict[str, object] = {
+            "text": self.text,
+            "met": self.met,
+            "level": self.level,
+            "detail": self.detail,
+        }
         if self.parts:
             data["parts"] = [p.as_dict() for p in self.parts]
         return data
@@ -61,15 +65,23 @@ def _matches(r: EntryResult, where: Where) -> bool:
 def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
     words = []
     if where.location:
-        words.append(" or ".join({"home": "at home", "abroad": "abroad",
-                                  "online": "online"}[loc] for loc in where.location))
+        words.append(
+            " or ".join(
+                {"home": "at home", "abroad": "abroad", "online": "online"}[loc]
+                for loc in where.location
+            )
+        )
     if where.category:
-        names = [(rules.category(c).title if rules.category(c) else c)  # type: ignore[union-attr]
-                 for c in where.category]
+        names = [
+            (rules.category(c).title if rules.category(c) else c)  # type: ignore[union-attr]
+            for c in where.category
+        ]
         words.append("in " + " or ".join(names))
     if where.activity:
-        names = [(catalogue.get(a).title if catalogue.get(a) else a)  # type: ignore[union-attr]
-                 for a in where.activity]
+        names = [
+            (catalogue.get(a).title if catalogue.get(a) else a)  # type: ignore[union-attr]
+            for a in where.activity
+        ]
         words.append("of " + " or ".join(f"‘{n}’" for n in names))
     if where.aim:
         titles = {a.id: a.title for a in rules.aims}
@@ -109,22 +121,30 @@ class _Evaluator:
         said = "" if req.text else scope  # a custom text already says what is counted
         if req.kind == "points":
             have = sum(r.points for r in chosen)
-            text = req.text or f"{req.amount} points{scope}"
+            unit = "activities" if self.rules.unit == "activities" else "points"
+            text = req.text or f"{req.amount} {unit}{scope}"
             missing = req.amount - have
-            detail = (f"{have} points" if missing <= 0 else
-                      f"{have} points{said}: {missing} to go")
+            detail = f"{have} {unit}" if missing <= 0 else f"{have} {unit}{said}: {missing} to go"
             return RequirementResult(text, missing <= 0, req.level, detail)
         if req.kind == "activities":
             have = len(chosen)
             text = req.text or _plural(req.amount, "activity", "activities") + scope
             missing = req.amount - have
-            detail = f"{have} counted" if missing <= 0 else (
-                f"needs {_plural(missing, 'more activity', 'more activities')}{said}")
+            detail = (
+                f"{have} counted"
+                if missing <= 0
+                else (f"needs {_plural(missing, 'more activity', 'more activities')}{said}")
+            )
             return RequirementResult(text, missing <= 0, req.level, detail)
         values = {self._value(r, req.by) for r in chosen} - {""}
         have = len(values)
-        kinds = {"activity": "types of activity", "category": "categories", "aim": "aims",
-                 "country": "countries", "location": "kinds of location"}[req.by]
+        kinds = {
+            "activity": "types of activity",
+            "category": "categories",
+            "aim": "aims",
+            "country": "countries",
+            "location": "kinds of location",
+        }[req.by]
         text = req.text or f"{req.amount} different {kinds}{scope}"
         missing = req.amount - have
         detail = f"{have} different" if missing <= 0 else f"{have} so far: {missing} more needed"
@@ -134,7 +154,8 @@ class _Evaluator:
     def _value(r: EntryResult, by: str) -> str:
         if by == "activity":
             return (r.activity.id if r.activity else "") + (
-                "/" + r.entry.title if r.needs_review else "")
+                "/" + r.entry.title if r.needs_review else ""
+            )
         if by == "category":
             return r.category
         if by == "country":
@@ -147,15 +168,27 @@ class _Evaluator:
 def cohort_requirements(cohort: Cohort, rules: Rules) -> list[Requirement]:
     """The cohort's threshold, category minimums and its own requirements, in that order."""
     unit = "activities" if rules.unit == "activities" else "points"
-    reqs = [Requirement("points", amount=cohort.threshold,
-                        text=f"{cohort.threshold} {unit} in total")]
+    reqs = [
+        Requirement("points", amount=cohort.threshold, text=f"{cohort.threshold} {unit} in total")
+    ]
     for category in rules.categories:
         if category.min:
-            reqs.append(Requirement("points", amount=category.min,
-                                    where=Where(category=(category.id,))))
+            reqs.append(
+                Requirement("points", amount=category.min, where=Where(category=(category.id,)))
+            )
         if category.required:
             reqs.append(Requirement("activities", amount=1, where=Where(category=(category.id,))))
     return reqs + list(cohort.requirements)
+
+
+def _may_apply(
+    cohort: Cohort, points: int, outcomes: list[RequirementResult], unmet: list[str]
+) -> bool:
+    """Below the threshold but at the "may apply" level, with every other requirement met."""
+    if not unmet or cohort.may_apply is None or points < cohort.may_apply:
+        return False
+    others = outcomes[1:]  # outcomes[0] is the threshold itself
+    return len(unmet) == 1 and all(o.met for o in others if o.level == "error")
 
 
 def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.date) -> Assessment:
@@ -174,18 +207,34 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
                 by_aim[aim] += r.points
     evaluator = _Evaluator(results, rules, catalogue)
     outcomes = [evaluator.evaluate(req) for req in cohort_requirements(cohort, rules)]
-    unmet = [f"{o.text} — {o.detail}" if o.detail else o.text
-             for o in outcomes if not o.met and o.level == "error"]
-    soft = [f"{o.text} — {o.detail}" if o.detail else o.text
-            for o in outcomes if not o.met and o.level == "warning"]
+    unmet = [
+        f"{o.text} — {o.detail}" if o.detail else o.text
+        for o in outcomes
+        if not o.met and o.level == "error"
+    ]
+    soft = [
+        f"{o.text} — {o.detail}" if o.detail else o.text
+        for o in outcomes
+        if not o.met and o.level == "warning"
+    ]
     programme = rules.programme(portfolio.programme)
     if programme is not None and not programme.eligible:
-        unmet.insert(0, f"the {programme.title} cannot take part"
-                     + (f": {programme.reason}" if programme.reason else ""))
+        unmet.insert(
+            0,
+            f"the {programme.title} cannot take part"
+            + (f": {programme.reason}" if programme.reason else ""),
+        )
     return Assessment(
-        portfolio=portfolio, cohort=cohort, entries=results, points=points,
-        required=cohort.threshold, met=not unmet,
-        may_apply=bool(unmet) and cohort.may_apply is not None and points >= cohort.may_apply,
-        by_category=dict(by_category), by_aim=dict(by_aim), requirements=outcomes,
-        unmet=unmet, soft_unmet=soft,
+        portfolio=portfolio,
+        cohort=cohort,
+        entries=results,
+        points=points,
+        required=cohort.threshold,
+        met=not unmet,
+        may_apply=_may_apply(cohort, points, outcomes, unmet),
+        by_category=dict(by_category),
+        by_aim=dict(by_aim),
+        requirements=outcomes,
+        unmet=unmet,
+        soft_unmet=soft,
     )

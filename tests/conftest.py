@@ -1,0 +1,39 @@
+"""Shared helpers: the repository's own files, copies of it, and golden-file refreshing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-28"  # a fixed "today" so that results never depend on the clock
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the expected output files under tests/fixtures instead of comparing",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
+def copy_repo(source: Path, target: Path) -> Path:
+    """Copy a CIM repository's content (scheme files and portfolios) into ``target``."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ("rules.yml", "activities.yml"):
+        shutil.copy2(source / name, target / name)
+    shutil.copytree(source / "portfolios", target / "portfolios")
+    return target
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A writable copy of this repository's demo content."""
+    return copy_repo(ROOT, tmp_path / "repo")

@@ -1,0 +1,223 @@
+"""The `cim` command end to end, on real files: the demo repository and broken copies of it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cim.cli import main
+from conftest import ROOT, TODAY
+
+DEMO_POINTS = {
+    "anna-lind": (105, True),
+    "erik-johansson": (95, False),
+    "fatima-hassan": (100, True),
+    "jonas-berg": (40, False),
+    "lucas-moreau": (40, True),
+    "mei-chen": (100, True),
+    "oskar-nilsson": (51, False),
+    "sara-ahmed": (4, False),
+}
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:
+    code = main(["validate", "--format", "json", "--today", TODAY, *args])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_demo_repository_is_valid_with_the_right_points(capsys: pytest.CaptureFixture[str]) -> None:
+    code, data = run_json(capsys, "--repo", str(ROOT))
+    assert code == 0
+    assert data["valid"] is True and data["errors"] == []
+    got = {p["id"]: (p["points"], p["met"]) for p in data["portfolios"]}
+    assert got == DEMO_POINTS
+    by_id = {p["id"]: p for p in data["portfolios"]}
+    assert by_id["mei-chen"]["public"] is False
+    assert by_id["lucas-moreau"]["required"] == 40
+    assert by_id["erik-johansson"]["unmet"] == ["100 points in total — 95 points: 5 to go"]
+    own = [e for e in by_id["jonas-berg"]["entries"] if e["needs_review"]]
+    assert own and own[0]["points"] == 10
+
+
+def test_json_contract_fields(capsys: pytest.CaptureFixture[str]) -> None:
+    _, data = run_json(capsys, "--repo", str(ROOT))
+    assert {"version", "valid", "errors", "warnings", "summary", "portfolios"} <= set(data)
+    for p in data["portfolios"]:
+        assert {
+            "id",
+            "name",
+            "public",
+            "valid",
+            "points",
+            "required",
+            "met",
+            "errors",
+            "warnings",
+            "entries",
+        } <= set(p)
+        for problem in p["warnings"]:
+            assert {"file", "line", "column", "message"} <= set(problem)
+        for e in p["entries"]:
+            assert {"index", "activity", "date", "points", "status", "reasons"} <= set(e)
+
+
+def break_three(repo: Path) -> None:
+    anna = repo / "portfolios/anna-lind/portfolio.yml"
+    anna.write_text(anna.read_text().replace("name: Anna Lind", "name: [Anna Lind"))
+    erik = repo / "portfolios/erik-johansson/portfolio.yml"
+    erik.write_text(
+        erik.read_text().replace(
+            "programme: social-work", "programme: social-work\nprogramme: nursing"
+        )
+    )
+    (repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg").unlink()
+
+
+def test_three_broken_portfolios_are_all_reported_and_the_rest_scored(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    break_three(repo)
+    code, data = run_json(capsys, "--repo", str(repo))
+    assert code == 1
+    by_id = {p["id"]: p for p in data["portfolios"]}
+    invalid = sorted(i for i, p in by_id.items() if not p["valid"])
+    assert invalid == ["anna-lind", "erik-johansson", "oskar-nilsson"]
+
+    [syntax] = by_id["anna-lind"]["errors"]
+    assert syntax["file"] == "portfolios/anna-lind/portfolio.yml" and syntax["line"] == 4
+    assert "YAML syntax error" in syntax["message"]
+    [dup] = by_id["erik-johansson"]["errors"]
+    assert dup["line"] == 8 and "duplicate key 'programme'" in dup["message"]
+    [missing] = by_id["oskar-nilsson"]["errors"]
+    assert missing["line"] == 40 and "evidence/cafe-card.jpg' does not exist" in missing["message"]
+
+    for pid in ("fatima-hassan", "jonas-berg", "lucas-moreau", "mei-chen", "sara-ahmed"):
+        assert by_id[pid]["valid"] and by_id[pid]["points"] == DEMO_POINTS[pid][0]
+    assert by_id["erik-johansson"]["points"] == 95  # a duplicate key does not stop scoring
+
+
+def test_text_and_github_formats_name_file_and_line(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    break_three(repo)
+    assert main(["validate", "--repo", str(repo), "--today", TODAY]) == 1
+    text = capsys.readouterr().out
+    assert "portfolios/erik-johansson/portfolio.yml:8:1: error: duplicate key" in text
+    assert "3 invalid" in text
+    assert main(["validate", "--repo", str(repo), "--today", TODAY, "--format", "github"]) == 1
+    out = capsys.readouterr().out
+    assert "::error file=portfolios/oskar-nilsson/portfolio.yml,line=40,col=15::" in out
+    assert "::warning file=" in out
+
+
+def test_validate_only_the_given_paths(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    break_three(repo)
+    code, data = run_json(
+        capsys,
+        "--repo",
+        str(repo),
+        str(repo / "portfolios/sara-ahmed"),
+        str(repo / "portfolios/mei-chen/portfolio.yml"),
+    )
+    assert code == 0
+    assert [p["id"] for p in data["portfolios"]] == ["mei-chen", "sara-ahmed"]
+
+
+def test_semantic_errors_with_advice(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sara = repo / "portfolios/sara-ahmed/portfolio.yml"
+    text = sara.read_text()
+    text = text.replace("activity: language-cafe", "activity: languge-cafe")
+    text = text.replace("id: sara-ahmed", "id: sara-ahmad").replace("2026-09-16", "2026-02-30")
+    text = text.replace("programme: public-health", "programme: public-helth")
+    text += (
+        "  - activity: international-day\n    date: 2027-01-01\n    evidence:\n"
+        "      - file: ../anna-lind/evidence/international-day.jpg\n"
+        "      - file: evidence/notes.docx\n"
+    )
+    sara.write_text(text)
+    code, data = run_json(capsys, "--repo", str(repo), str(sara.parent))
+    assert code == 1
+    messages = [f"{e['line']}: {e['message']}" for e in data["portfolios"][0]["errors"]]
+    joined = "\n".join(messages)
+    assert "did you mean 'language-cafe'?" in joined
+    assert "did you mean 'public-health'?" in joined
+    assert "does not match the folder name 'sara-ahmed'" in joined
+    assert "'2026-02-30' is not a real calendar date" in joined
+    assert "2027-01-01 is in the future" in joined
+    assert "points outside your portfolio folder" in joined
+    assert "allowed evidence types are" in joined
+
+
+def test_broken_rules_are_top_level_errors_and_portfolios_still_checked(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    acts = repo / "activities.yml"
+    acts.write_text(acts.read_text().replace("category: courses", "category: coursez", 1))
+    code, data = run_json(capsys, "--repo", str(repo))
+    assert code == 1
+    [error] = data["errors"]
+    assert error["file"] == "activities.yml" and "did you mean 'courses'?" in error["message"]
+    assert len(data["portfolios"]) == 8
+
+
+def test_points_command_explains_with_a_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["points", "oskar-nilsson", "--repo", str(ROOT), "--today", TODAY]) == 0
+    out = capsys.readouterr().out
+    assert "51/100 points (51%)" in out and "█" in out
+    assert "over the repeat limit" in out
+    assert "49 to go" in out
+
+
+def test_points_for_an_unknown_student(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["points", "nobody", "--repo", str(ROOT)]) == 1
+    assert "no portfolio 'nobody'" in capsys.readouterr().err
+
+
+def test_new_scaffolds_a_valid_portfolio(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            ["new", "kim-park", "--repo", str(repo), "--name", "Kim Park", "--start", "2025-08-25"]
+        )
+        == 0
+    )
+    text = (repo / "portfolios/kim-park/portfolio.yml").read_text()
+    assert text.startswith("# yaml-language-server: $schema=")
+    assert (repo / "portfolios/kim-park/evidence").is_dir()
+    capsys.readouterr()
+    code, data = run_json(capsys, "--repo", str(repo), str(repo / "portfolios/kim-park"))
+    assert code == 0 and data["portfolios"][0]["name"] == "Kim Park"
+    assert main(["new", "kim-park", "--repo", str(repo)]) == 2
+    assert main(["new", "Bad Id", "--repo", str(repo)]) == 2
+
+
+def test_activities_lists_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["activities", "--repo", str(ROOT)]) == 0
+    out = capsys.readouterr().out
+    assert "exchange-semester" in out and "50 points (at most 2 times)" in out
+    assert (
+        main(["activities", "--repo", str(ROOT), "--format", "json", "--location", "online"]) == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data and all("online" in a["location"] for a in data)
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--format", "xml"]) == 2
+    assert main(["validate", "--repo", "/no/such/folder"]) == 2
+    assert main([]) == 2
+
+
+def test_console_script_help_and_exit_codes(repo: Path) -> None:
+    """The installed `cim` entry point, as a real process."""
+    cim = Path(sys.executable).parent / "cim"
+    out = subprocess.run([cim, "--help"], capture_output=True, text=True, check=True).stdout
+    for command in ("validate", "points", "new", "activities"):
+        assert command in out
+    ok = subprocess.run([cim, "validate"], cwd=ROOT, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    break_three(repo)
+    bad = subprocess.run([cim, "validate", "--repo", str(repo)], capture_output=True, text=True)
+    assert bad.returncode == 1

@@ -1,0 +1,100 @@
+"""Invariants of the points engine, checked on generated portfolios."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from typing import Any
+
+from engine import activity, rules, run
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+CATALOGUE = [
+    activity("fixed", 10, max_times=3),
+    activity("cafe", {"per": "session", "each": 2}, cap=10),
+    activity(
+        "band",
+        {"per": "hour", "bands": [{"min": 5, "max": 9, "points": 5}, {"min": 10, "points": 15}]},
+        max_times=2,
+        category="c2",
+        aims=["a2"],
+    ),
+    activity("lecture", 5, group={"size": 3, "distinct_dates": True}, cap=15),
+    activity("trip", 20, location="abroad", outside_origin=True, category="c2"),
+]
+RULES = rules(
+    categories=[{"id": "c1", "title": "One", "cap": 30}, {"id": "c2", "title": "Two", "cap": 40}]
+)
+CAPS = {"cafe": 10, "lecture": 15, "own-choice": 20}
+MAX_TIMES = {"fixed": 3, "band": 2}
+
+dates = st.dates(min_value=dt.date(2023, 6, 1), max_value=dt.date(2026, 12, 31)).map(
+    lambda d: d.isoformat()
+)
+
+
+@st.composite
+def entries(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["fixed", "cafe", "band", "lecture", "trip", "own-choice"]))
+    e: dict[str, Any] = {"activity": kind, "date": draw(dates)}
+    if kind in ("cafe", "band"):
+        e["amount"] = draw(st.integers(min_value=1, max_value=20))
+    if kind == "trip":
+        e["country"] = draw(st.sampled_from(["SE", "DE", "KE"]))
+    if kind == "own-choice":
+        e.update(
+            title=draw(st.sampled_from(["A", "B"])),
+            claim=draw(st.integers(1, 30)),
+            category=draw(st.sampled_from(["c1", "c2"])),
+            aims=["a1"],
+        )
+    return e
+
+
+portfolios = st.lists(entries(), max_size=14)
+
+
+def total(items: list[dict[str, Any]]) -> int:
+    return run(CATALOGUE, items, rules_data=RULES, origin_country="DE").points
+
+
+@settings(max_examples=150, deadline=None)
+@given(portfolios, st.randoms(use_true_random=False))
+def test_order_of_entries_never_changes_the_points(items: list[dict[str, Any]], rnd: Any) -> None:
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    a = run(CATALOGUE, items, rules_data=RULES, origin_country="DE")
+    b = run(CATALOGUE, shuffled, rules_data=RULES, origin_country="DE")
+    assert a.points == b.points
+    assert a.by_category == b.by_category and a.by_aim == b.by_aim
+    assert Counter((r.entry.sort_key(), r.points) for r in a.entries) == Counter(
+        (r.entry.sort_key(), r.points) for r in b.entries
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(portfolios, entries())
+def test_adding_an_entry_never_lowers_the_total(
+    items: list[dict[str, Any]], extra: dict[str, Any]
+) -> None:
+    assert total([*items, extra]) >= total(items)
+
+
+@settings(max_examples=150, deadline=None)
+@given(portfolios)
+def test_no_cap_or_repeat_limit_is_ever_exceeded(items: list[dict[str, Any]]) -> None:
+    a = run(CATALOGUE, items, rules_data=RULES, origin_country="DE")
+    per_activity: dict[str, int] = defaultdict(int)
+    times: dict[str, int] = defaultdict(int)
+    for r in a.entries:
+        assert 0 <= r.points <= max(r.raw, 0)
+        if r.activity is not None:
+            per_activity[r.activity.id] += r.points
+            times[r.activity.id] += r.counts
+    for activity_id, cap in CAPS.items():
+        assert per_activity[activity_id] <= cap
+    for activity_id, limit in MAX_TIMES.items():
+        assert times[activity_id] <= limit
+    assert a.by_category.get("c1", 0) <= 30 and a.by_category.get("c2", 0) <= 40
+    assert a.points == sum(a.by_category.values())
