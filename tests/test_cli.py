@@ -221,3 +221,50 @@ def test_console_script_help_and_exit_codes(repo: Path) -> None:
     break_three(repo)
     bad = subprocess.run([cim, "validate", "--repo", str(repo)], capture_output=True, text=True)
     assert bad.returncode == 1
+
+
+def test_demo_files_and_template_carry_the_schema_modeline() -> None:
+    files = {
+        ROOT / "rules.yml": "rules",
+        ROOT / "activities.yml": "activities",
+        **dict.fromkeys(ROOT.glob("portfolios/*/portfolio.yml"), "portfolio"),
+    }
+    for path, kind in files.items():
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# yaml-language-server: $schema="), path
+        target = (path.parent / first.split("$schema=")[1]).resolve()
+        assert target == ROOT / f"generator/cim/schemas/{kind}.schema.json"
+    template = (ROOT / "generator/cim/templates/portfolio.yml").read_text()
+    assert template.startswith(
+        "# yaml-language-server: $schema=../../generator/cim/schemas/portfolio.schema.json"
+    )
+
+
+def add_entry(repo: Path, pid: str, text: str) -> None:
+    path = repo / "portfolios" / pid / "portfolio.yml"
+    path.write_text(path.read_text() + text)
+
+
+def test_ju_threshold_99_versus_100(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Erik has 95 points: two café sessions make 99 (not met), an International Day 100."""
+    cafe = (
+        "  - activity: language-cafe\n    date: 2025-10-01\n    amount: 2\n    evidence:\n"
+        "      - file: evidence/coil-certificate.pdf\n        kind: attendance\n"
+    )
+    add_entry(repo, "erik-johansson", cafe)
+    _, data = run_json(capsys, "--repo", str(repo), str(repo / "portfolios/erik-johansson"))
+    [erik] = data["portfolios"]
+    assert (erik["points"], erik["met"]) == (99, False)
+    assert erik["unmet"] == ["100 points in total — 99 points: 1 to go"]
+
+    day = (
+        "  - activity: international-day\n    date: 2025-11-05\n    reflection: >-\n"
+        "      I presented my placement in Cape Town and learned how much my view of child\n"
+        "      welfare had changed; explaining it to first-year students made me see it.\n"
+        "    evidence:\n      - file: evidence/coil-certificate.pdf\n        kind: photo\n"
+    )
+    path = repo / "portfolios/erik-johansson/portfolio.yml"
+    path.write_text(path.read_text().replace(cafe, day))
+    _, data = run_json(capsys, "--repo", str(repo), str(repo / "portfolios/erik-johansson"))
+    [erik] = data["portfolios"]
+    assert (erik["points"], erik["met"], erik["unmet"]) == (100, True, [])
