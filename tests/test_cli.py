@@ -260,7 +260,8 @@ def test_ju_threshold_99_versus_100(repo: Path, capsys: pytest.CaptureFixture[st
     day = (
         "  - activity: international-day\n    date: 2025-11-05\n    reflection: >-\n"
         "      I presented my placement in Cape Town and learned how much my view of child\n"
-        "      welfare had changed; explaining it to first-year students made me see it.\n"
+        "      welfare had changed; explaining it to first-year students made me see it\n"
+        "      again with fresh eyes and think about what I want to keep doing.\n"
         "    evidence:\n      - file: evidence/coil-certificate.pdf\n        kind: photo\n"
     )
     path = repo / "portfolios/erik-johansson/portfolio.yml"
