@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The two quickstart commands, for a fresh machine with only Python ≥ 3.11.
 
-    python3 tasks.py build   # set up .venv, check the demo portfolios
+    python3 tasks.py build   # set up .venv, check the portfolios and build the site into site/
     python3 tasks.py test    # set up .venv with the test tools, run lint, types and tests
 
 Each sets up a virtual environment in .venv (once; again whenever pyproject.toml changes) and
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -54,11 +55,20 @@ def ensure_venv(extra: str) -> None:
 
 def build(args: list[str]) -> int:
     ensure_venv("")
-    return _run(BIN / "cim", "validate", *args)
+    return _run(BIN / "cim", "build", *args)
+
+
+def ensure_browser_tools() -> None:
+    """The accessibility engine for the browser tests, from the npm registry (if npm exists)."""
+    folder = ROOT / "tests" / "browser"
+    if (folder / "node_modules" / "axe-core").is_dir() or not shutil.which("npm"):
+        return
+    _run("npm", "ci", "--no-audit", "--no-fund", "--prefix", folder)
 
 
 def test(args: list[str]) -> int:
     ensure_venv("test")
+    ensure_browser_tools()
     for step in (
         [BIN / "ruff", "check", "."],
         [BIN / "mypy"],

@@ -153,6 +153,61 @@ def cmd_activities(args: argparse.Namespace) -> int:
     return EXIT_OK if not scheme.problems else EXIT_INVALID
 
 
+def _mkdocs_config_file(root: Path) -> Path:
+    """The repository's mkdocs.yml, or this installation's own for a repository without one."""
+    own = root / "mkdocs.yml"
+    if own.is_file():
+        return own
+    bundled = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+    if bundled.is_file():
+        return bundled
+    raise UsageError(f"{root} has no mkdocs.yml; copy the one from the CIM Portfolio repository")
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import logging
+    import os
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from cim.mkdocs_plugin import ENV_REPO, ENV_TODAY
+
+    root = _repo(args)
+    config_file = _mkdocs_config_file(root)
+    out = Path(args.out).resolve() if args.out else root / "site"
+    if out == root or out in root.parents or (out / PORTFOLIOS_DIR) == root / PORTFOLIOS_DIR:
+        raise UsageError(f"--out {out} would overwrite the repository; choose another folder")
+    if (root / PORTFOLIOS_DIR) in (out, *out.parents):
+        raise UsageError("--out must not be inside portfolios/")
+    logging.basicConfig(
+        level=logging.INFO if not args.quiet else logging.WARNING,
+        format="%(levelname)-7s -  %(message)s",
+    )
+    os.environ[ENV_REPO] = str(root)
+    # mkdocs-material prints a banner about its maintenance; the README covers it.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.today:
+        os.environ[ENV_TODAY] = args.today.isoformat()
+    try:
+        config = load_config(config_file=str(config_file), site_dir=str(out), strict=args.strict)
+        build(config)
+    except (ConfigurationError, PluginError, Abort) as exc:
+        print(f"cim: the site was not built: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        os.environ.pop(ENV_REPO, None)
+        os.environ.pop(ENV_TODAY, None)
+    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
+    print(
+        f"\nThe site is in {shown}/. To browse it:\n"
+        f"    python3 -m http.server --directory {shown} 8000\n"
+        "and open http://localhost:8000/ (or run `mkdocs serve` for a live preview)."
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -215,6 +270,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--programme", help="your programme id (see rules.yml)")
     p.add_argument("--start", type=_date, help="first day of your studies (YYYY-MM-DD)")
     p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="build the public site",
+        description="Build the public site (the same as `mkdocs build` in the repository) into "
+        "--out. Only valid portfolios of students who consented are published; evidence is "
+        "stripped of metadata and cached.",
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write the site (default: REPO/site)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--quiet", action="store_true", help="print warnings and errors only")
+    p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
         "activities",

@@ -119,6 +119,9 @@ def save_photo(
     img = photo(title, seed)
     if small:
         img = img.reduce(4)
+    if orientation == 6:
+        # A phone held upright stores the pixels sideways and says so in the Orientation tag.
+        img = img.transpose(Image.Transpose.ROTATE_90)
     if gps is not None:
         img.save(path, "JPEG", quality=82, exif=gps_exif(*gps, orientation=orientation))
     elif path.suffix.lower() == ".png":

@@ -27,6 +27,7 @@ from cim.rules import Cohort, Rules
 COUNTED = "counted"
 CAPPED = "capped"
 NOT_COUNTED = "not counted"
+GROUPED = "grouped"
 
 
 @dataclass(slots=True)
@@ -44,9 +45,12 @@ class EntryResult:
     counts: bool = False  # counts as one completed activity (a complete group counts once)
     reasons: list[str] = field(default_factory=list)
     needs_review: bool = False
+    grouped: bool = False  # an occasion of a complete group whose points sit on another entry
 
     @property
     def status(self) -> str:
+        if self.grouped:
+            return GROUPED
         if not self.counts and self.points == 0:
             return NOT_COUNTED
         return CAPPED if self.points < self.raw else COUNTED
@@ -279,6 +283,7 @@ def score_entries(
                 )
                 for other in unit[:-1]:
                     other.raw = 0
+                    other.grouped = True
                     other.reasons.append(
                         f"counted together with {carrier.entry.date} as one activity"
                     )
@@ -292,6 +297,7 @@ def score_entries(
                 for r in unit:
                     r.reasons.append(f"over the repeat limit: counts at most {times}")
                     r.raw = 0
+                    r.grouped = False
                 continue
             for r in unit:
                 r.counts = r is carrier

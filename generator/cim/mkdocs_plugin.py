@@ -1,0 +1,144 @@
+"""The MkDocs plugin: glue between MkDocs and :mod:`cim.website`.
+
+MkDocs never reads ``portfolios/`` (it would copy student files verbatim). Instead, on every
+build this plugin asks the core for the site plan, adds each page as a generated file whose
+body the core renders, adds the processed evidence from the cache, and tells ``mkdocs serve``
+to rebuild when a portfolio, the rules or the catalogue change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from cim.website import Site, SiteError, plan
+
+log = logging.getLogger("mkdocs.plugins.cim")
+
+ENV_REPO = "CIM_REPO"
+ENV_TODAY = "CIM_TODAY"
+ENV_CACHE = "CIM_CACHE"
+
+
+class CimConfig(base.Config):
+    repo = c.Optional(c.Type(str))
+    """The CIM repository (default: $CIM_REPO, else the folder of mkdocs.yml)."""
+    cache = c.Optional(c.Type(str))
+    """Where processed evidence is kept between builds (default: $CIM_CACHE, else
+    <repo>/.cache/cim)."""
+    workers = c.Optional(c.Type(int))
+    """Processes for image work (default: one per CPU)."""
+
+
+class CimPlugin(BasePlugin[CimConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.root = Path(".")
+        self.rendered = 0
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        configured = os.environ.get(ENV_REPO) or self.config.repo
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base_dir / configured).resolve() if configured else base_dir
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        today = dt.date.fromisoformat(os.environ[ENV_TODAY]) if os.environ.get(ENV_TODAY) else None
+        configured_cache = os.environ.get(ENV_CACHE) or self.config.cache
+        cache = Path(configured_cache) if configured_cache else None
+        try:
+            site = plan(
+                self.root,
+                today=today,
+                cache=cache,
+                workers=self.config.workers,
+                progress=lambda message: log.info("cim: %s", message),
+            )
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
+        for note in site.notes:
+            log.warning("cim: %s", note)
+        nav_pages = _nav_sources(config.nav)
+        for page in site.pages.values():
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(
+                    f"docs/{page.src_uri} clashes with a generated page; rename or remove it"
+                )
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(
+                File.generated(
+                    config, page.src_uri, content=page.front_matter(), inclusion=inclusion
+                )
+            )
+        for uri, path in sorted(site.files.items()):
+            files.append(File.generated(config, uri, abs_src_path=str(path)))
+        for uri, data in sorted(site.data.items()):
+            files.append(File.generated(config, uri, content=data))
+        self.site = site
+        self.rendered = 0
+        return files
+
+    def on_page_content(
+        self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        site = self.site
+        if site is None or page.file.src_uri not in site.pages:
+            return html
+        self.rendered += 1
+        total = len(site.pages)
+        if total >= 500 and self.rendered % max(1, total // 10) == 0:
+            log.info("cim: rendered %d of %d pages", self.rendered, total)
+        return site.render(page.file.src_uri)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        site = self.site
+        if site is None or site.store is None:
+            return
+        log.info(
+            "cim: %d pages for %d published portfolio(s); evidence: %d encoded, "
+            "%d reused from the cache",
+            len(site.pages),
+            len(site.published),
+            site.store.encoded,
+            site.store.reused,
+        )
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for name in ("portfolios", "rules.yml", "activities.yml"):
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+def _nav_sources(nav: Any) -> set[str]:
+    """Every Markdown path named in the ``nav`` setting."""
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return found

@@ -1,0 +1,460 @@
+"""The public site as plain data: which pages exist, what each one shows, which files to copy.
+
+This module knows nothing about MkDocs. :func:`plan` checks the repository, decides what may be
+published (only valid portfolios of students who consented; never private evidence) and
+processes the evidence; :meth:`Site.render` turns one page into HTML. Every piece of student
+text goes through Jinja's autoescaping, so it is shown as text and never run as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import posixpath
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from cim import charts, stats
+from cim.evidence import EvidenceStore, Published, publish, site_files
+from cim.catalogue import OWN_CHOICE, Catalogue
+from cim.points import EntryResult
+from cim.repository import PortfolioReport, RepositoryReport, check_repository
+from cim.rules import Rules
+from cim.verdict import Assessment
+
+Progress = Callable[[str], None]
+
+LOCATION_WORDS = {"home": "At home", "abroad": "Abroad", "online": "Online"}
+
+
+def url_of(src_uri: str) -> str:
+    """The directory-style URL MkDocs gives a Markdown source path."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def rel(from_url: str, to: str) -> str:
+    """A link from the page at ``from_url`` to ``to`` (a page URL or a file URI)."""
+    target = posixpath.relpath(to.rstrip("/") or ".", from_url.rstrip("/") or ".")
+    if to.endswith("/") or to == "":
+        return "./" if target == "." else target + "/"
+    return target
+
+
+def semester_of(day: dt.date) -> str:
+    return f"{day.year}-{'autumn' if day.month >= 7 else 'spring'}"
+
+
+def semester_title(key: str) -> str:
+    year, season = key.split("-")
+    return f"{season.title()} {year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    src_uri: str
+    title: str
+    kind: str
+    key: str = ""
+    template: str = ""
+    search: bool = True
+    hide: tuple[str, ...] = ()
+    description: str = ""
+
+    @property
+    def url(self) -> str:
+        return url_of(self.src_uri)
+
+    def front_matter(self) -> str:
+        """The Markdown source MkDocs reads: front matter only (the body comes from render)."""
+        meta: dict[str, Any] = {"title": escape(self.title)}
+        if self.template:
+            meta["template"] = self.template
+        if self.hide:
+            meta["hide"] = list(self.hide)
+        if not self.search:
+            meta["search"] = {"exclude": True}
+        if self.description:
+            meta["description"] = escape(self.description)
+        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
+        return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+@dataclass
+class Site:
+    root: Path
+    report: RepositoryReport
+    rules: Rules
+    catalogue: Catalogue
+    today: dt.date
+    published: list[PortfolioReport]
+    pages: dict[str, Page] = field(default_factory=dict)
+    files: dict[str, Path] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    evidence: dict[Path, Published] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    store: EvidenceStore | None = None
+    _env: jinja2.Environment | None = None
+
+    # --- lookups -------------------------------------------------------------------------
+    def title_of(self, kind: str, key: str) -> str:
+        if kind == "aim":
+            return next((a.title for a in self.rules.aims if a.id == key), key)
+        if kind == "category":
+            c = self.rules.category(key)
+            return c.title if c else key
+        if kind == "programme":
+            p = self.rules.programme(key)
+            return p.title if p else key
+        a = self.catalogue.get(key)
+        return a.title if a else key
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        return [r.assessment for r in self.published if r.assessment]
+
+    @cached_property
+    def statistics(self) -> stats.Statistics:
+        everyone = [r.assessment for r in self.report.portfolios if r.valid and r.assessment]
+        titles = {a.id: a.title for a in self.catalogue.activities}
+        titles.update({p.id: p.title for p in self.rules.programmes})
+        titles.update({a.id: a.title for a in self.rules.aims})
+        return stats.gather(everyone, self.assessments, titles)
+
+    # --- rendering -----------------------------------------------------------------------
+    def environment(self) -> jinja2.Environment:
+        if self._env is None:
+            env = jinja2.Environment(
+                loader=jinja2.PackageLoader("cim", "templates/pages"),
+                autoescape=True,
+                undefined=jinja2.StrictUndefined,
+                trim_blocks=True,
+                lstrip_blocks=True,
+            )
+            env.filters["paragraphs"] = lambda text: [
+                p.strip() for p in text.split("\n\n") if p.strip()
+            ]
+            env.filters["kb"] = lambda n: f"{max(1, round(n / 1024))} KB"
+            env.filters["date"] = lambda d: d.strftime("%-d %B %Y") if d else ""
+            self._env = env
+        return self._env
+
+    def render(self, src_uri: str) -> str:
+        """The HTML body of one page."""
+        page = self.pages[src_uri]
+        context = getattr(self, f"_context_{page.kind.replace('-', '_')}")(page)
+        link: Callable[[str], str] = lambda to: rel(page.url, to)  # noqa: E731
+        template = self.environment().get_template(f"{page.kind}.html")
+        return template.render(
+            page=page, site=self, link=link, scheme=self.rules, charts=charts, **context
+        )
+
+    # --- page contexts -------------------------------------------------------------------
+    def _context_home(self, page: Page) -> dict[str, Any]:
+        certified = [r for r in self.published if r.assessment and r.assessment.met]
+        certified.sort(key=lambda r: (_last_date(r.assessment), r.id), reverse=True)
+        s = self.statistics
+        countries = len({c for c, _ in s.countries})
+        return {
+            "recent": certified[:6],
+            "stats": s,
+            "countries": countries,
+            "activities": [a for a in self.catalogue.activities if not a.own_choice],
+        }
+
+    def _context_activities(self, page: Page) -> dict[str, Any]:
+        by_category = defaultdict(list)
+        for a in self.catalogue.activities:
+            if not a.own_choice:
+                by_category[a.category].append(a)
+        groups = [(c, by_category[c.id]) for c in self.rules.categories if by_category[c.id]]
+        return {"groups": groups, "own": self.catalogue.get(OWN_CHOICE)}
+
+    def _context_students(self, page: Page) -> dict[str, Any]:
+        return {
+            "count": len(self.published),
+            "programmes": self._used("programme"),
+            "countries": self._used("country"),
+            "languages": self._used("language"),
+            "aims": self.rules.aims,
+        }
+
+    def _used(self, what: str) -> list[tuple[str, str]]:
+        values: set[str] = set()
+        for r in self.published:
+            p = r.portfolio
+            assert p is not None
+            if what == "programme":
+                values.add(p.programme)
+            elif what == "language":
+                values.update(p.languages)
+            else:
+                values.update(_countries(r.assessment))
+        if what == "programme":
+            return sorted(((v, self.title_of("programme", v)) for v in values), key=lambda x: x[1])
+        return sorted((v, v) for v in values)
+
+    def _context_portfolio(self, page: Page) -> dict[str, Any]:
+        report = self._student(page.key)
+        a = report.assessment
+        assert a is not None and report.portfolio is not None
+        counted = sorted(
+            (r for r in a.entries if r.counts or r.points or r.grouped),
+            key=lambda r: r.entry.sort_key(),
+            reverse=True,
+        )
+        pending = [r for r in a.entries if not (r.counts or r.points or r.grouped)]
+        aims = [(self.title_of("aim", x.id), a.by_aim.get(x.id, 0)) for x in self.rules.aims]
+        return {
+            "r": report,
+            "p": report.portfolio,
+            "a": a,
+            "counted": counted,
+            "pending": pending,
+            "aims": aims,
+            "evidence_of": self._evidence_of(report),
+            "countries": _countries(a),
+            "summary": self._summary(report),
+        }
+
+    def _context_certificate(self, page: Page) -> dict[str, Any]:
+        report = self._student(page.key)
+        a = report.assessment
+        assert a is not None and report.portfolio is not None
+        counted = sorted((r for r in a.entries if r.points), key=lambda r: r.entry.sort_key())
+        aims = [(self.title_of("aim", x.id), a.by_aim.get(x.id, 0)) for x in self.rules.aims]
+        return {
+            "r": report,
+            "p": report.portfolio,
+            "a": a,
+            "counted": counted,
+            "aims": aims,
+            "awarded_on": _last_date(a),
+        }
+
+    def _context_exchange_index(self, page: Page) -> dict[str, Any]:
+        semesters = sorted(
+            (p.key for p in self.pages.values() if p.kind == "exchange"), reverse=True
+        )
+        counts = {k: len(self._exchange_students(k)) for k in semesters}
+        return {"semesters": [(k, semester_title(k), counts[k]) for k in semesters]}
+
+    def _context_exchange(self, page: Page) -> dict[str, Any]:
+        return {"students": self._exchange_students(page.key), "semester": semester_title(page.key)}
+
+    def _context_statistics(self, page: Page) -> dict[str, Any]:
+        return {"stats": self.statistics}
+
+    # --- helpers -------------------------------------------------------------------------
+    def _student(self, pid: str) -> PortfolioReport:
+        return next(r for r in self.published if r.id == pid)
+
+    def _exchange_students(self, key: str) -> list[PortfolioReport]:
+        out = [
+            r
+            for r in self.published
+            if _is_exchange(r)
+            and r.portfolio
+            and r.portfolio.start
+            and semester_of(r.portfolio.start) == key
+        ]
+        return sorted(out, key=lambda r: r.portfolio.name if r.portfolio else "")
+
+    def _evidence_of(self, report: PortfolioReport) -> dict[int, list[tuple[Any, Any]]]:
+        out: dict[int, list[tuple[Any, Any]]] = {}
+        assert report.portfolio is not None
+        for e in report.portfolio.entries:
+            items = []
+            for item in e.evidence:
+                if item.private:
+                    continue
+                published = self.evidence.get((report.folder / item.file).resolve())
+                if published is not None:
+                    items.append((item, published))
+            out[e.index] = items
+        return out
+
+    def _summary(self, report: PortfolioReport) -> dict[str, Any]:
+        a = report.assessment
+        assert a is not None and report.portfolio is not None
+        titles = sorted(
+            {
+                r.title if r.needs_review else self.title_of("activity", r.entry.activity)
+                for r in a.entries
+                if r.counts
+            }
+        )
+        return {
+            "activities": titles,
+            "countries": _countries(a),
+            "languages": list(report.portfolio.languages),
+        }
+
+    def directory(self) -> list[dict[str, Any]]:
+        """The data behind the "find a portfolio" page: what people filter and search by."""
+        rows = []
+        for r in sorted(self.published, key=lambda r: r.portfolio.name if r.portfolio else ""):
+            a, p = r.assessment, r.portfolio
+            assert a is not None and p is not None
+            rows.append(
+                {
+                    "id": r.id,
+                    "name": p.name,
+                    "url": f"students/{r.id}/",
+                    "programme": p.programme,
+                    "cohort": a.cohort.id,
+                    "aims": sorted(a.by_aim),
+                    "countries": _countries(a),
+                    "languages": list(p.languages),
+                    "points": a.points,
+                    "required": a.required,
+                    "met": a.met,
+                }
+            )
+        return rows
+
+
+def _countries(a: Assessment | None) -> list[str]:
+    if a is None:
+        return []
+    return sorted({r.entry.country for r in a.entries if r.counts and r.entry.country})
+
+
+def _last_date(a: Assessment | None) -> dt.date:
+    if a is None:
+        return dt.date.min
+    days = [r.entry.last_day for r in a.entries if r.points and r.entry.last_day]
+    return max(days, default=dt.date.min)
+
+
+def _is_exchange(report: PortfolioReport) -> bool:
+    return bool(report.assessment and "exchange" in report.assessment.cohort.id)
+
+
+def entry_place(r: EntryResult) -> str:
+    parts = [x for x in (r.entry.place, r.entry.country) if x]
+    return ", ".join(parts)
+
+
+def plan(
+    root: Path,
+    *,
+    today: dt.date | None = None,
+    cache: Path | None = None,
+    workers: int | None = None,
+    progress: Progress | None = None,
+) -> Site:
+    """Check the repository and decide every page and file of the public site."""
+    say = progress or (lambda _msg: None)
+    today = today or dt.date.today()
+    say("checking portfolios")
+    report = check_repository(root, today=today)
+    rules, catalogue = report.scheme.rules, report.scheme.catalogue
+    if rules is None or catalogue is None:
+        problems = "\n".join(str(p) for p in report.problems)
+        raise SiteError(f"rules.yml or activities.yml has errors; fix them first:\n{problems}")
+    published = [
+        r
+        for r in report.portfolios
+        if r.valid and r.portfolio and r.assessment and r.portfolio.public
+    ]
+    site = Site(root, report, rules, catalogue, today, published)
+    for r in report.portfolios:
+        if not r.valid:
+            site.notes.append(
+                f"{r.file} has errors and is not published; run "
+                f"`cim validate {r.folder.relative_to(root).as_posix()}`"
+            )
+
+    site.store = EvidenceStore(cache or root / ".cache" / "cim")
+    sources = list(
+        dict.fromkeys(
+            (r.folder / item.file).resolve()
+            for r in published
+            if r.portfolio
+            for e in r.portfolio.entries
+            for item in e.evidence
+            if not item.private
+        )
+    )
+    say(f"preparing {len(sources)} evidence file(s)")
+    site.evidence = publish(site.store, sources, workers=workers)
+    site.files.update(site_files(site.store, site.evidence.values()))
+    for failure in site.store.failed:
+        site.notes.append(f"evidence not published: {failure}")
+
+    add = site.pages.__setitem__
+    scheme = rules.short_name or rules.name
+    add(
+        "index.md",
+        Page("index.md", rules.name, "home", hide=("navigation", "toc"), description=rules.note),
+    )
+    wide = ("navigation", "toc")
+    add("activities.md", Page("activities.md", "Activities", "activities", hide=wide))
+    add(
+        "students/index.md",
+        Page("students/index.md", "Find a portfolio", "students", hide=wide, search=False),
+    )
+    add(
+        "exchange/index.md",
+        Page("exchange/index.md", "Exchange students", "exchange-index", hide=wide),
+    )
+    add("statistics.md", Page("statistics.md", "Statistics", "statistics", hide=wide))
+    for r in published:
+        p, a = r.portfolio, r.assessment
+        assert p is not None and a is not None
+        add(
+            f"students/{r.id}.md",
+            Page(
+                f"students/{r.id}.md",
+                p.name,
+                "portfolio",
+                r.id,
+                template="portfolio.html",
+                hide=("navigation", "toc"),
+                description=f"{p.name}'s {scheme} portfolio",
+            ),
+        )
+        if a.met:
+            add(
+                f"certificates/{r.id}.md",
+                Page(
+                    f"certificates/{r.id}.md",
+                    f"{scheme} certificate — {p.name}",
+                    "certificate",
+                    r.id,
+                    template="certificate.html",
+                    hide=("navigation", "toc"),
+                    search=False,
+                ),
+            )
+        if _is_exchange(r) and p.start:
+            key = semester_of(p.start)
+            add(
+                f"exchange/{key}.md",
+                Page(
+                    f"exchange/{key}.md",
+                    f"Exchange students, {semester_title(key)}",
+                    "exchange",
+                    key,
+                    hide=wide,
+                ),
+            )
+    site.data["students/index.json"] = json.dumps(
+        site.directory(), ensure_ascii=False, separators=(",", ":")
+    ).encode()
+    say(f"{len(site.pages)} pages planned for {len(published)} published portfolio(s)")
+    return site
+
+
+class SiteError(Exception):
+    """The site cannot be built; the message says why and what to do."""

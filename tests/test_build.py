@@ -1,0 +1,147 @@
+"""The real thing: `mkdocs build --strict` of the demo repository, and `cim build` beside it."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, TODAY
+from PIL import Image
+
+BIN = Path(sys.executable).parent
+
+
+def run_build(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CIM_TODAY": TODAY, "CIM_CACHE": str(tmp / "cache")}
+    env.pop("CIM_REPO", None)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    tmp = tmp_path_factory.mktemp("build")
+    site = tmp / "site"
+    done = run_build([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)], tmp)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site, done.stderr
+
+
+def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> None:
+    _, log = built
+    assert "WARNING -" not in log and "ERROR   -" not in log
+    lines = [line for line in log.splitlines() if line.startswith("INFO    -  cim:")]
+    assert lines[:3] == [
+        "INFO    -  cim: checking portfolios",
+        "INFO    -  cim: preparing 37 evidence file(s)",
+        "INFO    -  cim: 16 pages planned for 7 published portfolio(s)",
+    ]
+    assert "evidence: 37 encoded, 0 reused from the cache" in lines[3]
+    assert "INFO    -  Documentation built in" in log
+
+
+MUST_EXIST = [
+    "index.html",
+    "activities/index.html",
+    "statistics/index.html",
+    "students/index.html",
+    "students/index.json",
+    "exchange/index.html",
+    "exchange/2026-autumn/index.html",
+    "guides/students/index.html",
+    "guides/administrators/index.html",
+    "guides/employers/index.html",
+    "search/search_index.json",
+    *[
+        f"students/{pid}/index.html"
+        for pid in (
+            "anna-lind",
+            "erik-johansson",
+            "fatima-hassan",
+            "jonas-berg",
+            "lucas-moreau",
+            "oskar-nilsson",
+            "sara-ahmed",
+        )
+    ],
+    *[f"certificates/{pid}/index.html" for pid in ("anna-lind", "fatima-hassan", "lucas-moreau")],
+]
+
+
+@pytest.mark.parametrize("path", MUST_EXIST)
+def test_page_exists(built: tuple[Path, str], path: str) -> None:
+    assert (built[0] / path).is_file()
+
+
+def test_nothing_names_the_student_without_consent(built: tuple[Path, str]) -> None:
+    site, _ = built
+    assert not (site / "students/mei-chen").exists()
+    assert not (site / "certificates/mei-chen").exists()
+    for path in site.rglob("*"):
+        if path.suffix in {".html", ".json", ".xml", ".js", ".txt"}:
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            assert "mei chen" not in text and "mei-chen" not in text, path
+
+
+def test_no_student_file_is_copied_verbatim(built: tuple[Path, str]) -> None:
+    site, _ = built
+    assert not list(site.rglob("*.yml"))
+    assert not list(site.rglob("portfolio*"))
+    originals = {p.read_bytes() for p in (ROOT / "portfolios").rglob("*.jpg")}
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".jpg", ".jpeg", ".png", ".webp"}:
+            assert path.read_bytes() not in originals, path
+
+
+def test_published_images_carry_no_exif_or_gps(built: tuple[Path, str]) -> None:
+    site, _ = built
+    images = list((site / "assets/evidence").rglob("*.webp"))
+    assert len(images) >= 20
+    for path in images:
+        with Image.open(path) as img:
+            assert not img.getexif(), path
+            assert not img.getexif().get_ifd(0x8825)
+            assert "exif" not in img.info and "xmp" not in img.info
+
+
+def test_private_evidence_is_not_in_the_site(built: tuple[Path, str]) -> None:
+    site, _ = built
+    html = (site / "students/anna-lind/index.html").read_text()
+    assert "Transcript of records" not in html
+    pdfs = list((site / "assets/evidence").rglob("*.pdf"))
+    private = (ROOT / "portfolios/anna-lind/evidence/transcript-vu-amsterdam.pdf").read_bytes()
+    assert pdfs and all(p.read_bytes() != private for p in pdfs)
+
+
+def test_search_index_holds_names_not_reflections(built: tuple[Path, str]) -> None:
+    site, _ = built
+    index = (site / "search/search_index.json").read_text()
+    assert "Anna Lind" in index and "Bachelor's Programme in Nursing" in index
+    assert "Studying nursing in Amsterdam" not in index  # a reflection
+    assert "certificates/" not in index
+
+
+def test_generated_pages_stay_out_of_the_navigation(built: tuple[Path, str]) -> None:
+    site, _ = built
+    home = (site / "index.html").read_text()
+    assert "students/anna-lind/" not in home.split('class="md-tabs"')[1].split("</nav>")[0]
+
+
+def test_cim_build_makes_the_same_site(built: tuple[Path, str], tmp_path: Path) -> None:
+    site, _ = built
+    other = tmp_path / "other"
+    done = run_build([str(BIN / "cim"), "build", "--out", str(other), "--quiet"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"The site is in {other}/" in done.stdout
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    right = sorted(p.relative_to(other).as_posix() for p in other.rglob("*") if p.is_file())
+    assert left == right
+    differing = [
+        p
+        for p in left
+        if p != "sitemap.xml.gz" and not filecmp.cmp(site / p, other / p, shallow=False)
+    ]
+    assert differing == []

@@ -1,0 +1,153 @@
+"""The site plan and its pages, from the core alone (no MkDocs involved)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from cim import charts, evidence
+from cim.demo import save_photo
+from cim.website import plan, rel, semester_of, url_of
+from conftest import TODAY
+from PIL import Image
+
+DAY = dt.date.fromisoformat(TODAY)
+
+
+def test_urls_and_relative_links() -> None:
+    assert url_of("index.md") == ""
+    assert url_of("students/index.md") == "students/"
+    assert url_of("students/anna-lind.md") == "students/anna-lind/"
+    assert rel("students/anna-lind/", "certificates/anna-lind/") == "../../certificates/anna-lind/"
+    assert rel("students/anna-lind/", "assets/evidence/x.webp") == "../../assets/evidence/x.webp"
+    assert rel("", "activities/") == "activities/"
+    assert rel("students/", "") == "../"
+    assert rel("", "") == "./"
+    assert semester_of(dt.date(2026, 8, 24)) == "2026-autumn"
+    assert semester_of(dt.date(2026, 1, 15)) == "2026-spring"
+
+
+def test_plan_publishes_only_consenting_valid_portfolios(repo: Path, tmp_path: Path) -> None:
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    pages = set(site.pages)
+    assert "students/anna-lind.md" in pages and "certificates/anna-lind.md" in pages
+    assert "students/mei-chen.md" not in pages and "certificates/mei-chen.md" not in pages
+    assert "students/erik-johansson.md" in pages and "certificates/erik-johansson.md" not in pages
+    assert "exchange/2026-autumn.md" in pages
+    assert {
+        "index.md",
+        "activities.md",
+        "students/index.md",
+        "statistics.md",
+        "exchange/index.md",
+    } <= pages
+    for uri in site.pages:
+        assert "mei" not in site.render(uri).lower(), uri
+    assert b"mei" not in site.data["students/index.json"].lower()
+
+
+def test_invalid_portfolio_is_left_out_and_others_still_published(
+    repo: Path, tmp_path: Path
+) -> None:
+    anna = repo / "portfolios/anna-lind/portfolio.yml"
+    anna.write_text(anna.read_text().replace("name: Anna Lind", "name: [Anna"))
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    assert "students/anna-lind.md" not in site.pages
+    assert "students/fatima-hassan.md" in site.pages
+    assert any("anna-lind" in note and "not published" in note for note in site.notes)
+
+
+def test_private_evidence_is_never_published(repo: Path, tmp_path: Path) -> None:
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    private = (repo / "portfolios/anna-lind/evidence/transcript-vu-amsterdam.pdf").resolve()
+    assert private not in site.evidence
+    html = site.render("students/anna-lind.md")
+    assert "transcript-vu-amsterdam" not in html
+    digest = evidence.digest_of(private)
+    assert not any(digest in uri for uri in site.files)
+
+
+def test_published_images_have_no_metadata_and_upright_pixels(tmp_path: Path) -> None:
+    src = tmp_path / "photo.jpg"
+    save_photo(src, "Test", 3, gps=(57.78, 14.16), orientation=6)
+    with Image.open(src) as raw:
+        assert raw.getexif().get_ifd(0x8825)  # the source has GPS
+        raw_size = raw.size
+    store = evidence.EvidenceStore(tmp_path / "cache")
+    [published] = evidence.publish(store, [src], workers=1).values()
+    files = evidence.site_files(store, [published])
+    for path in files.values():
+        with Image.open(path) as img:
+            assert not img.getexif(), path
+            assert (
+                "exif" not in img.info and "xmp" not in img.info and "icc_profile" not in img.info
+            )
+    with Image.open(files[published.web_uri]) as web:
+        assert web.size == (raw_size[1], raw_size[0])  # orientation 6 applied: sideways → upright
+    assert src.read_bytes()[:2] == b"\xff\xd8"  # the source is untouched
+
+
+def test_unchanged_images_are_never_encoded_twice(repo: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    first = plan(repo, today=DAY, cache=cache, workers=2)
+    assert first.store is not None and first.store.encoded > 0 and first.store.reused == 0
+    again = plan(repo, today=DAY, cache=cache, workers=2)
+    assert again.store is not None and again.store.encoded == 0
+    assert again.store.reused == first.store.encoded
+    photo = repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg"
+    save_photo(photo, "A new picture", 99)
+    third = plan(repo, today=DAY, cache=cache, workers=2)
+    assert third.store is not None and third.store.encoded == 1
+
+
+def test_broken_image_is_reported_not_fatal(repo: Path, tmp_path: Path) -> None:
+    (repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg").write_bytes(b"not a jpeg")
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    assert any("cafe-card.jpg" in note for note in site.notes)
+    assert "students/oskar-nilsson.md" in site.pages
+    site.render("students/oskar-nilsson.md")
+
+
+HOSTILE = "<script>alert('x')</script>{{ 7*7 }}{% raw %}"
+
+
+def test_student_text_is_escaped_never_markup_or_template(repo: Path, tmp_path: Path) -> None:
+    sara = repo / "portfolios/sara-ahmed/portfolio.yml"
+    text = sara.read_text().replace("name: Sara Ahmed", f'name: "Sara {HOSTILE}"')
+    text = text.replace(
+        "First-year public health student.", f"Bio {HOSTILE} <img src=x onerror=alert(1)>"
+    )
+    text = text.replace("caption: My first two stamps", f'caption: "{HOSTILE}"')
+    text = text.replace("place: Jönköping University library", f'place: "{HOSTILE}"')
+    sara.write_text(text)
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    page = site.pages["students/sara-ahmed.md"]
+    html = site.render("students/sara-ahmed.md")
+    assert "<script>" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;" in html and "{{ 7*7 }}" in html and "49" not in html
+    assert "<script>" not in page.front_matter()
+    for uri in ("index.md", "students/index.md", "statistics.md"):
+        assert "<script>alert" not in site.render(uri)
+    assert b"<script>" in site.data["students/index.json"]  # JSON data, shown with textContent
+
+
+def test_charts_escape_labels_and_describe_themselves() -> None:
+    svg = charts.bars([("<b>x</b>", 3)], title="T & U")
+    assert "<b>" not in svg and "&lt;b&gt;" in svg and 'aria-label="T &amp; U"' in svg
+    ring = charts.ring(50, 100)
+    assert 'aria-label="50 of 100 points"' in ring
+    assert charts.histogram([0, 55, 120], threshold=100, title="t").count("<rect") == 11
+
+
+@pytest.mark.parametrize("pid", ["anna-lind", "lucas-moreau", "sara-ahmed"])
+def test_portfolio_page_shows_what_a_reader_needs(repo: Path, tmp_path: Path, pid: str) -> None:
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    html = site.render(f"students/{pid}.md")
+    a = next(r.assessment for r in site.published if r.id == pid)
+    assert a is not None
+    assert f">{a.points}<" in html  # the ring
+    assert "Points per aim" in html and "cim-timeline" in html
+    assert ("View the certificate" in html) is a.met
+    if not a.met:
+        assert "Still to do" in html and a.unmet[0].split(" — ")[0] in html
