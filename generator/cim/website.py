@@ -22,8 +22,8 @@ from typing import Any
 import jinja2
 
 from cim import charts, stats
-from cim.evidence import EvidenceStore, Published, publish, site_files
 from cim.catalogue import OWN_CHOICE, Catalogue
+from cim.evidence import EvidenceStore, Published, publish, site_files
 from cim.points import EntryResult
 from cim.repository import PortfolioReport, RepositoryReport, check_repository
 from cim.rules import Rules
