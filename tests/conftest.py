@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,3 +40,21 @@ def copy_repo(source: Path, target: Path) -> Path:
 def repo(tmp_path: Path) -> Path:
     """A writable copy of this repository's demo content."""
     return copy_repo(ROOT, tmp_path / "repo")
+
+
+def run_build(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
+    """Run a site build of this repository with a fixed day and a private evidence cache."""
+    env = {**os.environ, "CIM_TODAY": TODAY, "CIM_CACHE": str(tmp / "cache")}
+    env.pop("CIM_REPO", None)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The demo site, built once per test process by the real `mkdocs build --strict`."""
+    tmp = tmp_path_factory.mktemp("build")
+    site = tmp / "site"
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    done = run_build([str(mkdocs), "build", "--strict", "-d", str(site)], tmp)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site, done.stderr

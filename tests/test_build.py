@@ -3,31 +3,14 @@
 from __future__ import annotations
 
 import filecmp
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, TODAY
+from conftest import ROOT, run_build
 from PIL import Image
 
 BIN = Path(sys.executable).parent
-
-
-def run_build(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CIM_TODAY": TODAY, "CIM_CACHE": str(tmp / "cache")}
-    env.pop("CIM_REPO", None)
-    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    tmp = tmp_path_factory.mktemp("build")
-    site = tmp / "site"
-    done = run_build([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)], tmp)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return site, done.stderr
 
 
 def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> None:
@@ -84,6 +67,15 @@ def test_nothing_names_the_student_without_consent(built: tuple[Path, str]) -> N
         if path.suffix in {".html", ".json", ".xml", ".js", ".txt"}:
             text = path.read_text(encoding="utf-8", errors="replace").lower()
             assert "mei chen" not in text and "mei-chen" not in text, path
+
+
+def test_no_evidence_of_the_student_without_consent(built: tuple[Path, str]) -> None:
+    from cim.evidence import digest_of
+
+    site, _ = built
+    published = {p.name.split("-")[0].split(".")[0] for p in (site / "assets/evidence").rglob("*")}
+    for source in (ROOT / "portfolios/mei-chen/evidence").iterdir():
+        assert digest_of(source) not in published, source
 
 
 def test_no_student_file_is_copied_verbatim(built: tuple[Path, str]) -> None:
@@ -145,3 +137,55 @@ def test_cim_build_makes_the_same_site(built: tuple[Path, str], tmp_path: Path) 
         if p != "sitemap.xml.gz" and not filecmp.cmp(site / p, other / p, shallow=False)
     ]
     assert differing == []
+
+
+def test_mkdocs_serve_rebuilds_when_a_portfolio_changes(repo: Path, tmp_path: Path) -> None:
+    """A student previews their page: edit portfolio.yml, and the served page follows."""
+    import os
+    import socket
+    import subprocess
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {
+        **os.environ,
+        "CIM_REPO": str(repo),
+        "CIM_CACHE": str(tmp_path / "cache"),
+        "CIM_TODAY": "2026-11-28",
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/students/sara-ahmed/"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode())
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 60
+        while "Sara Ahmed" not in page():
+            assert time.monotonic() < deadline, "mkdocs serve did not come up"
+            time.sleep(0.3)
+        sara = repo / "portfolios/sara-ahmed/portfolio.yml"
+        sara.write_text(
+            sara.read_text().replace("Just getting started with CIM!", "Now with a brand-new bio.")
+        )
+        deadline = time.monotonic() + 60
+        while "Now with a brand-new bio." not in page():
+            assert time.monotonic() < deadline, "the page was not rebuilt"
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -255,8 +255,12 @@ class Site:
         return {"stats": self.statistics}
 
     # --- helpers -------------------------------------------------------------------------
+    @cached_property
+    def _by_id(self) -> dict[str, PortfolioReport]:
+        return {r.id: r for r in self.published}
+
     def _student(self, pid: str) -> PortfolioReport:
-        return next(r for r in self.published if r.id == pid)
+        return self._by_id[pid]
 
     def _exchange_students(self, key: str) -> list[PortfolioReport]:
         out = [

@@ -108,7 +108,15 @@
     });
   }
 
+  /* The theme's search overlay is a dialog without a name; screen readers need one. */
+  function nameSearchDialog() {
+    each(".md-search[role=dialog]:not([aria-label])", function (el) {
+      el.setAttribute("aria-label", "Search the site");
+    });
+  }
+
   function init() {
+    nameSearchDialog();
     each("form[data-cim-filter]", setupFilter);
     each("form[data-cim-directory]", setupDirectory);
     setupLightbox();

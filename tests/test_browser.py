@@ -1,0 +1,191 @@
+"""The site in a real browser: Debian's Chromium driven by Playwright, with axe-core.
+
+Screenshots of every page land in test-artifacts/. Where Chromium or axe-core is missing the
+tests are skipped on a developer's machine and fail in CI (CI=true), which installs both.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+missing = [
+    what
+    for what, ok in (
+        ("Chromium", Path(CHROMIUM).exists()),
+        ("axe-core (npm ci --prefix tests/browser)", AXE.exists()),
+    )
+    if not ok
+]
+if missing and os.environ.get("CI"):
+    raise RuntimeError(f"browser tests need {', '.join(missing)}; .ci/run installs them")
+pytestmark = pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
+
+PAGES = {
+    "home": "",
+    "portfolio": "students/anna-lind/",
+    "certificate": "certificates/anna-lind/",
+    "catalogue": "activities/",
+    "statistics": "statistics/",
+    "directory": "students/",
+    "exchange": "exchange/2026-autumn/",
+}
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server(built: tuple[Path, str]) -> Iterator[str]:
+    handler = functools.partial(Quiet, directory=str(built[0]))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield instance
+        instance.close()
+
+
+def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, list[str]]:
+    page = browser.new_page(**context)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    page.goto(url, wait_until="networkidle")
+    return page, problems
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_renders_cleanly_and_passes_axe(browser: Any, server: str, name: str) -> None:
+    page, problems = open_page(
+        browser, server + PAGES[name], viewport={"width": 1280, "height": 900}
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    assert problems == []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
+    page.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_phone_has_no_horizontal_scroll(browser: Any, server: str, name: str) -> None:
+    page, problems = open_page(
+        browser,
+        server + PAGES[name],
+        viewport={"width": 375, "height": 812},
+        is_mobile=True,
+        device_scale_factor=2,
+    )
+    page.screenshot(path=str(ARTIFACTS / f"{name}-phone.png"), full_page=True)
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= 375
+    assert problems == []
+    page.close()
+
+
+def test_search_finds_a_student_by_name(browser: Any, server: str) -> None:
+    page, _ = open_page(browser, server, viewport={"width": 1280, "height": 900})
+    page.locator(".md-search__input").click()
+    page.keyboard.type("Fatima")
+    hit = page.locator(".md-search-result__item", has_text="Fatima Hassan").first
+    hit.wait_for(timeout=10_000)
+    assert "students/fatima-hassan/" in (hit.locator("a").first.get_attribute("href") or "")
+    page.close()
+
+
+def test_directory_filters_by_country_language_and_name(browser: Any, server: str) -> None:
+    page, problems = open_page(browser, server + "students/")
+    cards = page.locator(".cim-directory__results .cim-card")
+    cards.first.wait_for()
+    assert cards.count() == 7
+    page.select_option("select[name=countries]", "NL")
+    assert [c.strip() for c in cards.locator(".cim-card__name").all_inner_texts()] == ["Anna Lind"]
+    page.select_option("select[name=countries]", "")
+    page.select_option("select[name=languages]", "French")
+    assert sorted(cards.locator(".cim-card__name").all_inner_texts()) == [
+        "Fatima Hassan",
+        "Lucas Moreau",
+    ]
+    page.select_option("select[name=languages]", "")
+    page.fill("input[name=q]", "oskar")
+    assert cards.locator(".cim-card__name").all_inner_texts() == ["Oskar Nilsson"]
+    assert "1 of 7 portfolios" in page.inner_text(".cim-filters__count")
+    assert problems == []
+    page.close()
+
+
+def test_catalogue_filters_by_aim_and_location(browser: Any, server: str) -> None:
+    page, _ = open_page(browser, server + "activities/")
+    total = page.locator(".cim-activity").count()
+    page.select_option("select[name=locations]", "online")
+    visible = page.locator(".cim-activity:visible")
+    assert 0 < visible.count() < total
+    for item in visible.all():
+        assert "online" in (item.get_attribute("data-locations") or "")
+    page.select_option("select[name=aims]", "reflective")
+    for item in page.locator(".cim-activity:visible").all():
+        assert "reflective" in (item.get_attribute("data-aims") or "")
+    page.close()
+
+
+def test_evidence_thumbnail_opens_a_larger_view(browser: Any, server: str) -> None:
+    page, problems = open_page(browser, server + "students/anna-lind/")
+    page.locator("a[data-cim-lightbox]").first.click()
+    dialog = page.locator("dialog.cim-lightbox")
+    assert dialog.is_visible()
+    src = dialog.locator("img").get_attribute("src") or ""
+    assert src.endswith("-web.webp")
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert problems == []
+    page.close()
+
+
+def test_dark_mode_follows_the_system(browser: Any, server: str) -> None:
+    page, _ = open_page(browser, server + "students/anna-lind/", color_scheme="dark")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.screenshot(path=str(ARTIFACTS / "portfolio-dark.png"), full_page=False)
+    page.close()
