@@ -173,13 +173,14 @@ def test_catalogue_filters_by_aim_and_location(browser: Any, server: str) -> Non
 
 def test_evidence_thumbnail_opens_a_larger_view(browser: Any, server: str) -> None:
     page, problems = open_page(browser, server + "students/anna-lind/")
-    page.locator("a[data-cim-lightbox]").first.click()
     dialog = page.locator("dialog.cim-lightbox")
-    assert dialog.is_visible()
+    dialog.wait_for(state="attached")  # the site script has set the links up
+    page.locator("a[data-cim-lightbox]").first.click()
+    dialog.wait_for(state="visible")
     src = dialog.locator("img").get_attribute("src") or ""
     assert src.endswith("-web.webp")
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    dialog.wait_for(state="hidden")
     assert problems == []
     page.close()
 
