@@ -203,43 +203,32 @@ class Site:
             return sorted(((v, self.title_of("programme", v)) for v in values), key=lambda x: x[1])
         return sorted((v, v) for v in values)
 
-    def _context_portfolio(self, page: Page) -> dict[str, Any]:
+    def _context_student(self, page: Page) -> dict[str, Any]:
+        """What the portfolio and the certificate page of one student both show."""
         report = self._student(page.key)
         a = report.assessment
         assert a is not None and report.portfolio is not None
-        counted = sorted(
-            (r for r in a.entries if r.counts or r.points or r.grouped),
-            key=lambda r: r.entry.sort_key(),
-            reverse=True,
-        )
-        pending = [r for r in a.entries if not (r.counts or r.points or r.grouped)]
         aims = [(self.title_of("aim", x.id), a.by_aim.get(x.id, 0)) for x in self.rules.aims]
+        return {"r": report, "p": report.portfolio, "a": a, "aims": aims}
+
+    def _context_portfolio(self, page: Page) -> dict[str, Any]:
+        context = self._context_student(page)
+        report, a = context["r"], context["a"]
+        shown = [r for r in a.entries if r.counts or r.points or r.grouped]
         return {
-            "r": report,
-            "p": report.portfolio,
-            "a": a,
-            "counted": counted,
-            "pending": pending,
-            "aims": aims,
+            **context,
+            "counted": sorted(shown, key=lambda r: r.entry.sort_key(), reverse=True),
+            "pending": [r for r in a.entries if not any(r is x for x in shown)],
             "evidence_of": self._evidence_of(report),
             "countries": _countries(a),
             "summary": self._summary(report),
         }
 
     def _context_certificate(self, page: Page) -> dict[str, Any]:
-        report = self._student(page.key)
-        a = report.assessment
-        assert a is not None and report.portfolio is not None
+        context = self._context_student(page)
+        a = context["a"]
         counted = sorted((r for r in a.entries if r.points), key=lambda r: r.entry.sort_key())
-        aims = [(self.title_of("aim", x.id), a.by_aim.get(x.id, 0)) for x in self.rules.aims]
-        return {
-            "r": report,
-            "p": report.portfolio,
-            "a": a,
-            "counted": counted,
-            "aims": aims,
-            "awarded_on": _last_date(a),
-        }
+        return {**context, "counted": counted, "awarded_on": _last_date(a)}
 
     def _context_exchange_index(self, page: Page) -> dict[str, Any]:
         semesters = sorted(
