@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from cim.awards import Awards
 from cim.points import EntryResult
 from cim.problems import Problem, Severity
 from cim.repository import PortfolioReport, RepositoryReport
@@ -41,8 +42,9 @@ def entry_dict(result: EntryResult) -> dict[str, object]:
     }
 
 
-def portfolio_dict(report: PortfolioReport) -> dict[str, object]:
+def portfolio_dict(report: PortfolioReport, awards: Awards | None = None) -> dict[str, object]:
     p, a = report.portfolio, report.assessment
+    award = awards.of(report.id) if awards else None
     errors = [x for x in report.problems if x.severity is Severity.ERROR]
     warnings = [x for x in report.problems if x.severity is Severity.WARNING]
     return {
@@ -62,6 +64,14 @@ def portfolio_dict(report: PortfolioReport) -> dict[str, object]:
         "aims": dict(sorted(a.by_aim.items())) if a else {},
         "requirements": [r.as_dict() for r in a.requirements] if a else [],
         "entries": [entry_dict(r) for r in a.entries] if a else [],
+        "award": {
+            "number": award.number,
+            "date": award.date.isoformat(),
+            "ceremony": award.ceremony.title,
+            "revoked": award.revoked,
+        }
+        if award
+        else None,
         "errors": [x.as_dict() for x in errors],
         "warnings": [x.as_dict() for x in warnings],
     }
@@ -69,7 +79,7 @@ def portfolio_dict(report: PortfolioReport) -> dict[str, object]:
 
 def as_json(report: RepositoryReport) -> dict[str, object]:
     """The documented, stable JSON contract (see README, "JSON output")."""
-    portfolios = [portfolio_dict(r) for r in report.portfolios]
+    portfolios = [portfolio_dict(r, report.awards) for r in report.portfolios]
     return {
         "version": JSON_VERSION,
         "valid": report.ok,

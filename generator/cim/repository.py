@@ -15,7 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cim import awards as awards_file
 from cim import checks, schema, source
+from cim.awards import Awards
 from cim.catalogue import Catalogue, catalogue_from
 from cim.points import NOT_COUNTED
 from cim.portfolio import Portfolio, portfolio_from
@@ -59,6 +61,7 @@ class RepositoryReport:
     root: Path
     scheme: Scheme
     portfolios: list[PortfolioReport]
+    awards: Awards | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -192,9 +195,16 @@ def check_repository(
     today = today or dt.date.today()
     scheme = load_scheme(root)
     wanted = set(only) if only is not None else None
+    folders = portfolio_folders(root)
     reports = [
         check_portfolio(root, folder, scheme, today)
-        for folder in portfolio_folders(root)
+        for folder in folders
         if wanted is None or folder.name in wanted
     ]
-    return RepositoryReport(root, scheme, reports)
+    scored = {r.id: r.assessment for r in reports}
+    assessments = {folder.name: scored.get(folder.name) for folder in folders}
+    rules = scheme.rules
+    issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
+    awards, problems = awards_file.load(root, assessments, issuer)
+    scheme.problems.extend(problems)
+    return RepositoryReport(root, scheme, reports, awards)

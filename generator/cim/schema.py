@@ -20,7 +20,7 @@ from jsonschema.exceptions import ValidationError, best_match
 from cim.problems import Problem
 from cim.source import Document
 
-Kind = Literal["portfolio", "activities", "rules"]
+Kind = Literal["portfolio", "activities", "rules", "awards", "issuer"]
 
 _FORBIDDEN = {
     "points": "points are computed from rules.yml and activities.yml, never written by hand",

@@ -1,0 +1,283 @@
+"""Awards, ceremonies and revocations (``awards.yml``) and the issuer (``issuer.yml``).
+
+Both files belong to the administrators. An award gives a student a permanent certificate
+number; revoking it keeps the number listed (so it is never given again) and flips its bit
+in the published status list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cim import schema, source
+from cim.checks import did_you_mean
+from cim.portfolio import parse_date
+from cim.problems import Problem, Severity
+from cim.verdict import Assessment
+
+AWARDS_FILE = "awards.yml"
+ISSUER_FILE = "issuer.yml"
+NUMBER = re.compile(r"^[A-Z]{2,8}-(\d{4})-(\d{4})$")
+STATUS_LIST_SIZE = 131_072 * 8  # one million entries: room for every year to 2099
+
+
+@dataclass(frozen=True, slots=True)
+class Ceremony:
+    id: str
+    title: str
+    date: dt.date
+    place: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Revocation:
+    number: str
+    date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Award:
+    number: str
+    student: str
+    ceremony: Ceremony
+    date: dt.date
+    revocation: Revocation | None = None
+
+    @property
+    def status_index(self) -> int:
+        """The award's permanent place in the status list, derived from its number."""
+        return status_index(self.number)
+
+    @property
+    def revoked(self) -> bool:
+        return self.revocation is not None
+
+
+@dataclass(frozen=True, slots=True)
+class IssuerKey:
+    id: str
+    public: str
+    status: str
+    since: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    name: str
+    signatory_role: str
+    signatory_name: str = ""
+    url: str = ""
+    linkedin_organization_id: str = ""
+    keys: tuple[IssuerKey, ...] = ()
+
+
+@dataclass(slots=True)
+class Awards:
+    issuer: Issuer
+    ceremonies: dict[str, Ceremony] = field(default_factory=dict)
+    awards: list[Award] = field(default_factory=list)
+
+    def of(self, student: str) -> Award | None:
+        """The student's current award: the one not revoked, else the latest revoked one."""
+        mine = [a for a in self.awards if a.student == student]
+        live = [a for a in mine if not a.revoked]
+        return (live or mine or [None])[-1]
+
+
+def status_index(number: str) -> int:
+    match = NUMBER.match(number)
+    if match is None:
+        raise ValueError(f"'{number}' is not a certificate number")
+    year, serial = int(match.group(1)), int(match.group(2))
+    return (year - 2000) * 10_000 + serial
+
+
+def load(
+    root: Path, assessments: Mapping[str, Assessment | None], default_issuer: str
+) -> tuple[Awards, list[Problem]]:
+    """Read and check awards.yml and issuer.yml (both optional) against the portfolios."""
+    problems: list[Problem] = []
+    issuer = Issuer(default_issuer, "CIM administrators")
+    issuer_path = root / ISSUER_FILE
+    if issuer_path.is_file():
+        doc = source.read(str(issuer_path), ISSUER_FILE)
+        problems += doc.problems
+        if doc.ok:
+            found = schema.check(doc, "issuer")
+            problems += found
+            if not found:
+                issuer = _issuer_from(doc.data)
+                problems += _check_keys(doc, issuer)
+    result = Awards(issuer)
+    path = root / AWARDS_FILE
+    if not path.is_file():
+        return result, problems
+    doc = source.read(str(path), AWARDS_FILE)
+    problems += doc.problems
+    if not doc.ok or doc.data is None:
+        return result, problems
+    found = schema.check(doc, "awards")
+    problems += found
+    if found:
+        return result, problems
+    problems += _build(doc, result, assessments)
+    return result, problems
+
+
+def _issuer_from(data: dict[str, Any]) -> Issuer:
+    signatory = data["signatory"]
+    return Issuer(
+        name=data["name"],
+        signatory_role=signatory["role"],
+        signatory_name=signatory.get("name", ""),
+        url=data.get("url", ""),
+        linkedin_organization_id=data.get("linkedin_organization_id", ""),
+        keys=tuple(
+            IssuerKey(k["id"], k["public"], k["status"], k.get("since", ""))
+            for k in data.get("keys", ())
+        ),
+    )
+
+
+def _check_keys(doc: source.Document, issuer: Issuer) -> list[Problem]:
+    from cim.keys import KeyError_, public_key_from_multibase
+
+    problems = []
+    seen: set[str] = set()
+    for i, key in enumerate(issuer.keys):
+        if key.id in seen:
+            problems.append(doc.problem(["keys", i, "id"], f"key id '{key.id}' is used twice."))
+        seen.add(key.id)
+        try:
+            public_key_from_multibase(key.public)
+        except (KeyError_, ValueError) as exc:
+            problems.append(doc.problem(["keys", i, "public"], f"not a usable public key: {exc}."))
+    if sum(k.status == "active" for k in issuer.keys) > 1:
+        problems.append(
+            doc.problem(
+                ["keys"], "more than one key is active; mark the older ones retired.", key=True
+            )
+        )
+    return problems
+
+
+def _build(
+    doc: source.Document, result: Awards, assessments: Mapping[str, Assessment | None]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    data = doc.data
+    for i, c in enumerate(data.get("ceremonies") or []):
+        day = parse_date(c["date"])
+        if day is None:
+            problems.append(doc.problem(["ceremonies", i, "date"], "not a real calendar date."))
+            continue
+        if c["id"] in result.ceremonies:
+            problems.append(
+                doc.problem(["ceremonies", i, "id"], f"ceremony id '{c['id']}' is used twice.")
+            )
+        result.ceremonies[c["id"]] = Ceremony(c["id"], c["title"], day, c.get("place", ""))
+    revocations: dict[str, Revocation] = {}
+    numbers = {a["number"] for a in data.get("awards") or []}
+    for i, r in enumerate(data.get("revocations") or []):
+        day = parse_date(r["date"])
+        if r["number"] not in numbers:
+            problems.append(
+                doc.problem(
+                    ["revocations", i, "number"],
+                    f"no award has the number '{r['number']}'{did_you_mean(r['number'], numbers)}.",
+                )
+            )
+        elif day is None:
+            problems.append(doc.problem(["revocations", i, "date"], "not a real calendar date."))
+        else:
+            revocations[r["number"]] = Revocation(r["number"], day, r["reason"])
+    seen: dict[str, int] = {}
+    indexes: dict[int, str] = {}
+    live: dict[str, str] = {}
+    for i, a in enumerate(data.get("awards") or []):
+        at: list[str | int] = ["awards", i]
+        number, student = a["number"], a["student"]
+        if number in seen:
+            problems.append(
+                doc.problem(
+                    [*at, "number"],
+                    f"certificate number '{number}' is "
+                    f"already used on line {seen[number]}; numbers are never "
+                    "reused — give the next free one.",
+                )
+            )
+            continue
+        seen[number] = doc.locate([*at, "number"])[0]
+        index = status_index(number)
+        if index in indexes:
+            problems.append(
+                doc.problem(
+                    [*at, "number"],
+                    f"'{number}' takes the same status list "
+                    f"place as '{indexes[index]}'; use another serial.",
+                )
+            )
+            continue
+        indexes[index] = number
+        ceremony = result.ceremonies.get(a["ceremony"])
+        if ceremony is None:
+            problems.append(
+                doc.problem(
+                    [*at, "ceremony"],
+                    f"unknown ceremony '{a['ceremony']}'"
+                    f"{did_you_mean(a['ceremony'], result.ceremonies)}; list "
+                    "it under `ceremonies:`.",
+                )
+            )
+            continue
+        day = parse_date(a["date"]) if "date" in a else ceremony.date
+        if day is None:
+            problems.append(doc.problem([*at, "date"], "not a real calendar date."))
+            continue
+        if student not in assessments:
+            problems.append(
+                doc.problem(
+                    [*at, "student"],
+                    f"no portfolio '{student}'{did_you_mean(student, assessments)}.",
+                )
+            )
+            continue
+        revocation = revocations.get(number)
+        assessment = assessments[student]
+        if revocation is None:
+            if student in live:
+                problems.append(
+                    doc.problem(
+                        [*at, "student"],
+                        f"{student} already has the "
+                        f"certificate {live[student]}; revoke it first or "
+                        "remove this line.",
+                    )
+                )
+                continue
+            live[student] = number
+            if assessment is not None and not assessment.met:
+                problems.append(
+                    doc.problem(
+                        [*at, "student"],
+                        f"{student} does not meet the "
+                        f"requirements ({'; '.join(assessment.unmet)}); "
+                        "remove the award or revoke it.",
+                    )
+                )
+        if int(NUMBER.match(number).group(1)) != day.year:  # type: ignore[union-attr]
+            problems.append(
+                doc.problem(
+                    [*at, "number"],
+                    f"the number's year differs from the award date {day}.",
+                    severity=Severity.WARNING,
+                )
+            )
+        result.awards.append(Award(number, student, ceremony, day, revocation))
+    return problems

@@ -1,0 +1,138 @@
+"""eddsa-jcs-2022 proofs: the W3C test vector, round trips and tampering."""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cim import integrity, keys
+
+VECTORS = Path(__file__).parent / "vectors"
+
+
+def vector(name: str) -> str:
+    return (VECTORS / f"eddsa-jcs-2022-{name}").read_text()
+
+
+def test_w3c_test_vector_verifies() -> None:
+    signed = json.loads(vector("signedJCS.json"))
+    method = signed["proof"]["verificationMethod"]
+    integrity.verify(signed, keys.did_key_public(method))
+
+
+def test_w3c_test_vector_intermediate_values() -> None:
+    signed = json.loads(vector("signedJCS.json"))
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
+    assert integrity.canonical(unsecured).decode() == vector("canonDocJCS.txt").strip()
+    assert integrity.canonical(config).decode() == vector("proofCanonJCS.txt").strip()
+    combined = (
+        hashlib.sha256(integrity.canonical(config)).digest()
+        + hashlib.sha256(integrity.canonical(unsecured)).digest()
+    )
+    assert combined.hex() == vector("combinedHashJCS.txt").strip()
+
+
+def test_w3c_key_pair_round_trips_through_multibase() -> None:
+    pair = json.loads(vector("keyPair.json"))
+    private = keys.private_key_from_text(pair["privateKeyMultibase"])
+    assert keys.public_multibase(private.public_key()) == pair["publicKeyMultibase"]
+    assert keys.private_multibase(private) == pair["privateKeyMultibase"]
+
+
+def test_signing_the_vector_document_gives_the_vector_signature() -> None:
+    signed = json.loads(vector("signedJCS.json"))
+    pair = json.loads(vector("keyPair.json"))
+    private = keys.private_key_from_text(pair["privateKeyMultibase"])
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    again = integrity.sign(
+        unsecured, private, signed["proof"]["verificationMethod"], signed["proof"]["created"]
+    )
+    assert again == signed  # Ed25519 is deterministic
+
+
+DOC: dict[str, Any] = {
+    "@context": ["https://www.w3.org/ns/credentials/v2"],
+    "id": "https://cim.example.org/c/1",
+    "type": ["VerifiableCredential"],
+    "issuer": "did:web:cim.example.org",
+    "validFrom": "2026-06-12T00:00:00Z",
+    "credentialSubject": {"name": "Åsa Öberg-Ångström", "points": 105, "list": [1, 2.5, None]},
+}
+
+
+def signed_doc() -> tuple[dict[str, Any], Any]:
+    key = keys.new_key()
+    return integrity.sign(DOC, key, "did:web:cim.example.org#k", "2026-06-12T00:00:00Z"), key
+
+
+def test_round_trip() -> None:
+    doc, key = signed_doc()
+    integrity.verify(doc, key.public_key())
+    assert "proof" not in DOC
+
+
+def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in leaves(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in leaves(v, (*path, i))]
+    return [path]
+
+
+@pytest.mark.parametrize("path", [p for p in leaves(signed_doc()[0]) if p[-1] != "proofValue"])
+def test_changing_any_single_field_breaks_the_signature(path: tuple[Any, ...]) -> None:
+    doc, key = signed_doc()
+    changed = copy.deepcopy(doc)
+    target = changed
+    for step in path[:-1]:
+        target = target[step]
+    old = target[path[-1]]
+    target[path[-1]] = "changed" if old != "changed" else "other"
+    with pytest.raises(integrity.ProofError):
+        integrity.verify(changed, key.public_key())
+
+
+def test_another_key_fails_and_a_missing_proof_is_explained() -> None:
+    doc, _ = signed_doc()
+    with pytest.raises(integrity.ProofError, match="signature does not match"):
+        integrity.verify(doc, keys.new_key().public_key())
+    with pytest.raises(integrity.ProofError, match="no proof"):
+        integrity.verify(DOC, keys.new_key().public_key())
+
+
+def test_did_web_from_site_urls() -> None:
+    assert keys.did_web("https://cim.example.org/") == "did:web:cim.example.org"
+    assert (
+        keys.did_web("https://ju.github.io/cim-portfolio/") == "did:web:ju.github.io:cim-portfolio"
+    )
+    assert keys.did_web("http://localhost:8000/") == "did:web:localhost%3A8000"
+    assert (
+        keys.did_web_url("did:web:cim.example.org")
+        == "https://cim.example.org/.well-known/did.json"
+    )
+    assert keys.did_web_url("did:web:ju.github.io:cim-portfolio") == (
+        "https://ju.github.io/cim-portfolio/did.json"
+    )
+    assert (
+        keys.did_web_url("did:web:localhost%3A8000")
+        == "https://localhost:8000/.well-known/did.json"
+    )
+
+
+def test_pem_and_multibase_private_keys_are_read() -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    key = keys.new_key()
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    assert keys.public_multibase(keys.private_key_from_text(pem).public_key()) == (
+        keys.public_multibase(key.public_key())
+    )
+    with pytest.raises(keys.KeyError_):
+        keys.private_key_from_text("zNotAKey0")
