@@ -30,8 +30,9 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 def copy_repo(source: Path, target: Path) -> Path:
     """Copy a CIM repository's content (scheme files and portfolios) into ``target``."""
     target.mkdir(parents=True, exist_ok=True)
-    for name in ("rules.yml", "activities.yml"):
-        shutil.copy2(source / name, target / name)
+    for name in ("rules.yml", "activities.yml", "awards.yml", "issuer.yml"):
+        if (source / name).exists():
+            shutil.copy2(source / name, target / name)
     shutil.copytree(source / "portfolios", target / "portfolios")
     return target
 

@@ -190,3 +190,76 @@ def test_dark_mode_follows_the_system(browser: Any, server: str) -> None:
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"
     page.screenshot(path=str(ARTIFACTS / "portfolio-dark.png"), full_page=False)
     page.close()
+
+
+def run_verify_button(page: Any) -> tuple[str, str]:
+    page.locator("button[data-cim-verify]").click()
+    section = page.locator("#verify[data-result]")
+    section.wait_for(timeout=15_000)
+    return section.get_attribute("data-result") or "", page.inner_text("#verify")
+
+
+@pytest.mark.parametrize("student", ["anna-lind", "fatima-hassan", "lucas-moreau"])
+def test_verify_button_reports_a_genuine_certificate_valid(
+    browser: Any, server: str, student: str
+) -> None:
+    page, problems = open_page(browser, server + f"certificates/{student}/")
+    result, text = run_verify_button(page)
+    assert result == "valid", text
+    for line in (
+        "The signature matches: nothing has been changed.",
+        "Not revoked.",
+        "The signing key is one of the issuer's keys.",
+    ):
+        assert line in text
+    assert problems == []
+    page.close()
+
+
+def test_verify_button_reports_a_tampered_certificate_invalid(
+    browser: Any, server: str, built: tuple[Path, str]
+) -> None:
+    import json
+
+    doc = json.loads((built[0] / "certificates/anna-lind/credential.json").read_text())
+    doc["credentialSubject"]["narrative"] = doc["credentialSubject"]["narrative"].replace(
+        "105", "150"
+    )
+    page = browser.new_page()
+    page.route(
+        "**/certificates/anna-lind/credential.json",
+        lambda route: route.fulfill(
+            status=200, content_type="application/json", body=json.dumps(doc)
+        ),
+    )
+    page.goto(server + "certificates/anna-lind/", wait_until="networkidle")
+    result, text = run_verify_button(page)
+    assert result == "invalid"
+    assert "Bad signature: the credential has been changed since it was signed." in text
+    page.close()
+
+
+def test_qr_code_link_runs_the_verification(browser: Any, server: str) -> None:
+    page, _ = open_page(browser, server + "certificates/anna-lind/#verify")
+    page.locator("#verify[data-result=valid]").wait_for(timeout=15_000)
+    page.close()
+
+
+def test_certificate_prints_on_exactly_one_a4_page(
+    browser: Any, server: str, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    for student in ("anna-lind", "fatima-hassan", "lucas-moreau"):
+        page, _ = open_page(browser, server + f"certificates/{student}/")
+        pdf = tmp_path / f"{student}.pdf"
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        reader = PdfReader(str(pdf))
+        assert len(reader.pages) == 1, student
+        box = reader.pages[0].mediabox
+        assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (
+            210,
+            297,
+        )
+        shutil.copy2(pdf, ARTIFACTS / f"certificate-{student}.pdf")
+        page.close()

@@ -17,12 +17,15 @@ def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> 
     _, log = built
     assert "WARNING -" not in log and "ERROR   -" not in log
     lines = [line for line in log.splitlines() if line.startswith("INFO    -  cim:")]
-    assert lines[:3] == [
+    assert lines[:5] == [
         "INFO    -  cim: checking portfolios",
         "INFO    -  cim: preparing 37 evidence file(s)",
+        "INFO    -  cim: no signing key given: certificates are signed with the development key "
+        "and marked as not official",
+        "INFO    -  cim: signing 4 credential(s) with the development key",
         "INFO    -  cim: 16 pages planned for 7 published portfolio(s)",
     ]
-    assert "evidence: 37 encoded, 0 reused from the cache" in lines[3]
+    assert "evidence: 37 encoded, 0 reused from the cache" in lines[5]
     assert "INFO    -  Documentation built in" in log
 
 

@@ -87,7 +87,8 @@ class Awards:
         """The student's current award: the one not revoked, else the latest revoked one."""
         mine = [a for a in self.awards if a.student == student]
         live = [a for a in mine if not a.revoked]
-        return (live or mine or [None])[-1]
+        chosen = live or mine
+        return chosen[-1] if chosen else None
 
 
 def status_index(number: str) -> int:

@@ -208,6 +208,199 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cim import verify
+    from cim.keys import did_web_url
+
+    site_dir = Path(args.site).resolve() if args.site else None
+    site_url = args.site_url
+    fetch = verify.fetcher(site_dir, site_url)
+    try:
+        document = verify.load(args.target, fetch)
+    except verify.FetchError as exc:
+        raise UsageError(str(exc)) from None
+    if site_dir is not None and site_url is None and isinstance(document, dict):
+        issuer = document.get("issuer")
+        did = issuer if isinstance(issuer, str) else (issuer or {}).get("id", "")
+        if str(did).startswith("did:web:"):
+            url = did_web_url(str(did))
+            site_url = (
+                url.rsplit("/.well-known/", 1)[0] + "/"
+                if "/.well-known/" in url
+                else (url.removesuffix("did.json"))
+            )
+            fetch = verify.fetcher(site_dir, site_url)
+    now = dt.datetime.combine(args.today, dt.time(23, 59, 59), dt.UTC) if args.today else None
+    verdict = verify.verify_credential(document, fetch, now)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "valid": verdict.valid,
+                    "checks": [
+                        {"check": c.name, "ok": c.ok, "message": c.message} for c in verdict.checks
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for check in verdict.checks:
+            print(f"{'✓' if check.ok else '✗'} {check.message}")
+        print("VALID" if verdict.valid else "NOT VALID")
+    return EXIT_OK if verdict.valid else EXIT_INVALID
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from cim import exports
+
+    root = _repo(args)
+    report = check_repository(root, today=args.today)
+    for problem in report.problems:
+        if problem.severity == "error":
+            print(problem, file=sys.stderr)
+    if args.what == "credentials":
+        return _export_credentials(args, root)
+    if args.what == "ladok":
+        rows, warnings = exports.ladok(report)
+        for warning in warnings:
+            print(f"cim: warning: {warning}", file=sys.stderr)
+        columns: tuple[str, ...] = exports.LADOK_COLUMNS
+        fmt = args.format or "csv"
+    elif args.what == "ceremony":
+        if not args.date:
+            raise UsageError("export ceremony needs --date YYYY-MM-DD")
+        rows, columns, fmt = (
+            exports.ceremony(report, args.date),
+            exports.CEREMONY_COLUMNS,
+            (args.format or "text"),
+        )
+    else:
+        if not args.semester:
+            raise UsageError("export exchange needs --semester, e.g. 2026-autumn")
+        rows, columns, fmt = (
+            exports.exchange(report, args.semester),
+            exports.EXCHANGE_COLUMNS,
+            (args.format or "text"),
+        )
+    text = exports.to_csv(rows, columns) if fmt == "csv" else exports.to_text(rows, columns)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _export_credentials(args: argparse.Namespace, root: Path) -> int:
+    """Every award's signed credential, including those of students who did not consent to
+    publication (for delivery to them directly)."""
+    from cim.mkdocs_plugin import signing_key_from_environment
+    from cim.website import SiteError, plan
+
+    if not args.out:
+        raise UsageError("export credentials needs --out DIR")
+    out = Path(args.out)
+    if (root / PORTFOLIOS_DIR).resolve() in (out.resolve(), *out.resolve().parents):
+        raise UsageError("--out must not be inside portfolios/")
+    try:
+        site = plan(
+            root,
+            today=args.today,
+            site_url=_site_url(root),
+            signing_key=signing_key_from_environment(),
+        )
+    except SiteError as exc:
+        print(f"cim: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    out.mkdir(parents=True, exist_ok=True)
+    written = dict(site.private_credentials)
+    awards = site.awards.awards if site.awards else []
+    for uri, data in site.data.items():
+        if uri.endswith("/credential.json"):
+            student = uri.split("/")[1]
+            number = next(a.number for a in awards if a.student == student)
+            written[f"{number}.json"] = data
+    for name, data in sorted(written.items()):
+        (out / name).write_bytes(data)
+    print(f"{len(written)} credential(s) written to {out}")
+    return EXIT_OK
+
+
+def _site_url(root: Path) -> str:
+    from mkdocs.config import load_config
+
+    config = load_config(config_file=str(_mkdocs_config_file(root)))
+    return str(config.site_url or "https://cim.example.org/")
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from cim.keys import new_key, private_multibase, public_multibase
+
+    key = new_key()
+    print("A new Ed25519 key pair for signing CIM certificates.\n")
+    print("1. Add the public key to issuer.yml under `keys:` (mark the old key retired):\n")
+    print(f"  - id: key-{dt.date.today().year}")
+    print(f"    public: {public_multibase(key.public_key())}")
+    print("    status: active")
+    print(f"    since: {dt.date.today().isoformat()}\n")
+    print("2. Store the private key as the protected secret CIM_SIGNING_KEY. Never commit it:\n")
+    print(f"  {private_multibase(key)}")
+    return EXIT_OK
+
+
+def cmd_award(args: argparse.Namespace) -> int:
+    import re
+
+    from cim.awards import AWARDS_FILE, NUMBER
+
+    root = _repo(args)
+    path = root / AWARDS_FILE
+    report = check_repository(root, today=args.today, only=[args.student])
+    if not report.portfolios:
+        raise UsageError(f"no portfolio '{args.student}'")
+    a = report.portfolios[0].assessment
+    if a is None or not a.met:
+        print(
+            f"cim: {args.student} does not meet the requirements"
+            + (f": {'; '.join(a.unmet)}" if a else ""),
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    awards = report.awards
+    if awards is None or args.ceremony not in awards.ceremonies:
+        raise UsageError(
+            f"unknown ceremony '{args.ceremony}'; add it under `ceremonies:` in {AWARDS_FILE}"
+        )
+    current = awards.of(args.student)
+    if current and not current.revoked:
+        raise UsageError(f"{args.student} already has the certificate {current.number}")
+    ceremony = awards.ceremonies[args.ceremony]
+    day = args.date or ceremony.date
+    text = path.read_text(encoding="utf-8")
+    used = [
+        int(m.group(2))
+        for m in (NUMBER.match(n) for n in re.findall(r"number:\s*([A-Z]+-\d{4}-\d{4})", text))
+        if m and int(m.group(1)) == day.year
+    ]
+    number = f"{args.prefix}-{day.year}-{max(used, default=0) + 1:04d}"
+    entry = f"  - number: {number}\n    student: {args.student}\n    ceremony: {args.ceremony}\n"
+    if args.date:
+        entry += f"    date: {args.date.isoformat()}\n"
+    marker = "\nrevocations:"
+    if "\nawards: []" in text:
+        text = text.replace("\nawards: []", "\nawards:\n" + entry.rstrip("\n"), 1)
+    elif marker in text:
+        head, tail = text.split(marker, 1)
+        text = head.rstrip("\n") + "\n" + entry + "\n" + marker.lstrip("\n") + tail
+    else:
+        text = text.rstrip("\n") + "\n" + entry
+    path.write_text(text, encoding="utf-8")
+    print(f"Awarded {number} to {args.student} ({ceremony.title}, {day.isoformat()}).")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -283,6 +476,65 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--quiet", action="store_true", help="print warnings and errors only")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="verify a certificate credential",
+        description="Check a certificate's credential: format, issuer, key, signature, validity "
+        "and revocation. Exit 0 when valid, 1 when not (and why), 2 when it cannot be read.",
+    )
+    p.add_argument("target", metavar="FILE_OR_URL", help="a credential.json file or its URL")
+    p.add_argument(
+        "--site",
+        metavar="DIR",
+        help="read the issuer's files from this local copy of the site instead of the web",
+    )
+    p.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the site's public URL (default: from the issuer's did:web)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_verify)
+
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="lists for Ladok, ceremonies and the exchange celebration",
+        description="ladok: CSV to register awards in Ladok (username, name, programme, award "
+        "date, certificate number — never an identity number). ceremony: whom to call up on "
+        "--date. exchange: one semester's exchange students (--semester 2026-autumn). "
+        "credentials: every award's signed credential into --out.",
+    )
+    p.add_argument("what", choices=["ladok", "ceremony", "exchange", "credentials"])
+    p.add_argument("--date", type=_date, help="the ceremony date (for `ceremony`)")
+    p.add_argument("--semester", help="e.g. 2026-autumn (for `exchange`)")
+    p.add_argument("--format", choices=["text", "csv"], help="default: csv for ladok, else text")
+    p.add_argument("--out", metavar="PATH", help="write to this file (or folder) instead")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "award",
+        parents=[common],
+        help="record an award in awards.yml",
+        description="Give a student who meets the requirements the next free certificate "
+        "number at a ceremony listed in awards.yml.",
+    )
+    p.add_argument("student", help="the portfolio id")
+    p.add_argument("--ceremony", required=True, help="a ceremony id from awards.yml")
+    p.add_argument("--date", type=_date, help="award date (default: the ceremony's date)")
+    p.add_argument("--prefix", default="CIM", help="certificate number prefix (default: CIM)")
+    p.set_defaults(func=cmd_award)
+
+    p = sub.add_parser(
+        "keys",
+        help="create a signing key pair",
+        description="Print a new Ed25519 key pair: the public key for issuer.yml and the "
+        "private key for the protected CIM_SIGNING_KEY secret.",
+    )
+    p.add_argument("action", choices=["new"])
+    p.set_defaults(func=cmd_keys)
 
     p = sub.add_parser(
         "activities",

@@ -141,3 +141,24 @@ def did_key_public(did_or_method: str) -> Ed25519PublicKey:
     if not did.startswith("did:key:"):
         raise KeyError_(f"'{did}' is not a did:key identifier")
     return public_key_from_multibase(did[len("did:key:") :])
+
+
+def signer_for(private_text: str | None, listed: dict[str, tuple[str, str]]) -> Signer:
+    """The build's signer. ``listed`` maps public multibase → (key id, status) from
+    issuer.yml. Without a private key this is the development key; a given key must be listed
+    there as active."""
+    if not private_text:
+        return Signer(development_key(), DEV_KEY_ID, official=False)
+    key = private_key_from_text(private_text)
+    public = public_multibase(key.public_key())
+    if public not in listed:
+        raise KeyError_(
+            f"the signing key ({public}) is not listed in issuer.yml; add it "
+            "under `keys:` as active"
+        )
+    key_id, status = listed[public]
+    if status != "active":
+        raise KeyError_(
+            f"the signing key '{key_id}' is retired in issuer.yml; sign with the active key"
+        )
+    return Signer(key, key_id, official=True)

@@ -29,6 +29,22 @@ log = logging.getLogger("mkdocs.plugins.cim")
 ENV_REPO = "CIM_REPO"
 ENV_TODAY = "CIM_TODAY"
 ENV_CACHE = "CIM_CACHE"
+ENV_KEY = "CIM_SIGNING_KEY"
+ENV_KEY_FILE = "CIM_SIGNING_KEY_FILE"
+
+
+def signing_key_from_environment() -> str | None:
+    """The signing key (multibase or PEM) from $CIM_SIGNING_KEY or the file named by
+    $CIM_SIGNING_KEY_FILE; None for a development build."""
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY]
+    path = os.environ.get(ENV_KEY_FILE)
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise PluginError(f"{ENV_KEY_FILE}={path}: {exc.strerror}") from None
+    return None
 
 
 class CimConfig(base.Config):
@@ -62,6 +78,8 @@ class CimPlugin(BasePlugin[CimConfig]):
         try:
             site = plan(
                 self.root,
+                site_url=config.site_url or "https://cim.example.org/",
+                signing_key=signing_key_from_environment(),
                 today=today,
                 cache=cache,
                 workers=self.config.workers,
@@ -86,9 +104,16 @@ class CimPlugin(BasePlugin[CimConfig]):
                 )
             )
         for uri, path in sorted(site.files.items()):
-            files.append(File.generated(config, uri, abs_src_path=str(path)))
+            files.append(
+                File.generated(
+                    config, uri, abs_src_path=str(path), inclusion=InclusionLevel.INCLUDED
+                )
+            )
         for uri, data in sorted(site.data.items()):
-            files.append(File.generated(config, uri, content=data))
+            # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
+            files.append(
+                File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
+            )
         self.site = site
         self.rendered = 0
         return files

@@ -21,9 +21,12 @@ from typing import Any
 
 import jinja2
 
-from cim import charts, stats
+from cim import card, charts, credentials, stats
+from cim.awards import Award, Awards
 from cim.catalogue import OWN_CHOICE, Catalogue
+from cim.credentials import Issuing
 from cim.evidence import EvidenceStore, Published, publish, site_files
+from cim.keys import Signer, did_web, signer_for
 from cim.points import EntryResult
 from cim.repository import PortfolioReport, RepositoryReport, check_repository
 from cim.rules import Rules
@@ -69,6 +72,7 @@ class Page:
     search: bool = True
     hide: tuple[str, ...] = ()
     description: str = ""
+    image: str = ""  # absolute URL of the picture a shared link shows
 
     @property
     def url(self) -> str:
@@ -85,6 +89,8 @@ class Page:
             meta["search"] = {"exclude": True}
         if self.description:
             meta["description"] = escape(self.description)
+        if self.image:
+            meta["og_image"] = escape(self.image)
         lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
         return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -103,6 +109,9 @@ class Site:
     evidence: dict[Path, Published] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     store: EvidenceStore | None = None
+    issuing: Issuing | None = None
+    awards: Awards | None = None
+    private_credentials: dict[str, bytes] = field(default_factory=dict)
     _env: jinja2.Environment | None = None
 
     # --- lookups -------------------------------------------------------------------------
@@ -160,8 +169,15 @@ class Site:
 
     # --- page contexts -------------------------------------------------------------------
     def _context_home(self, page: Page) -> dict[str, Any]:
-        certified = [r for r in self.published if r.assessment and r.assessment.met]
-        certified.sort(key=lambda r: (_last_date(r.assessment), r.id), reverse=True)
+        awarded = [(self.award_of(r.id), r) for r in self.published]
+        certified = [
+            r
+            for award, r in sorted(
+                ((aw, r) for aw, r in awarded if aw and not aw.revoked),
+                key=lambda x: (x[0].date, x[0].number),
+                reverse=True,
+            )
+        ]
         s = self.statistics
         countries = len({c for c, _ in s.countries})
         return {
@@ -222,13 +238,38 @@ class Site:
             "evidence_of": self._evidence_of(report),
             "countries": _countries(a),
             "summary": self._summary(report),
+            "award": self.award_of(report.id),
         }
 
     def _context_certificate(self, page: Page) -> dict[str, Any]:
         context = self._context_student(page)
         a = context["a"]
+        award = self.award_of(page.key)
+        assert award is not None and self.issuing is not None
         counted = sorted((r for r in a.entries if r.points), key=lambda r: r.entry.sort_key())
-        return {**context, "counted": counted, "awarded_on": _last_date(a)}
+        issuing = self.issuing
+        page_url = issuing.url(credentials.certificate_uri(page.key))
+        return {
+            **context,
+            "counted": counted,
+            "award": award,
+            "issuer": issuing.issuer,
+            "official": issuing.signer.official,
+            "qr": qr_svg(page_url + "#verify"),
+            "linkedin": linkedin_url(
+                name=self.rules.name,
+                organization=issuing.issuer.name,
+                organization_id=issuing.issuer.linkedin_organization_id,
+                issued=award.date,
+                cert_url=page_url,
+                cert_id=award.number,
+            ),
+            "did": issuing.did,
+            "site_url": issuing.site_url,
+        }
+
+    def award_of(self, student: str) -> Award | None:
+        return self.awards.of(student) if self.awards else None
 
     def _context_exchange_index(self, page: Page) -> dict[str, Any]:
         semesters = sorted(
@@ -322,13 +363,6 @@ def _countries(a: Assessment | None) -> list[str]:
     return sorted({r.entry.country for r in a.entries if r.counts and r.entry.country})
 
 
-def _last_date(a: Assessment | None) -> dt.date:
-    if a is None:
-        return dt.date.min
-    days = [r.entry.last_day for r in a.entries if r.points and r.entry.last_day]
-    return max(days, default=dt.date.min)
-
-
 def _is_exchange(report: PortfolioReport) -> bool:
     return bool(report.assessment and "exchange" in report.assessment.cohort.id)
 
@@ -345,8 +379,14 @@ def plan(
     cache: Path | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    site_url: str = "https://cim.example.org/",
+    signing_key: str | None = None,
 ) -> Site:
-    """Check the repository and decide every page and file of the public site."""
+    """Check the repository and decide every page and file of the public site.
+
+    ``signing_key`` (multibase or PEM) signs the credentials; it must be listed as active in
+    issuer.yml. Without it a development key signs them and the pages say they are not
+    official."""
     say = progress or (lambda _msg: None)
     today = today or dt.date.today()
     say("checking portfolios")
@@ -361,6 +401,7 @@ def plan(
         if r.valid and r.portfolio and r.assessment and r.portfolio.public
     ]
     site = Site(root, report, rules, catalogue, today, published)
+    site.awards = report.awards
     for r in report.portfolios:
         if not r.valid:
             site.notes.append(
@@ -417,7 +458,8 @@ def plan(
                 description=f"{p.name}'s {scheme} portfolio",
             ),
         )
-        if a.met:
+        award = site.award_of(r.id)
+        if award is not None:
             add(
                 f"certificates/{r.id}.md",
                 Page(
@@ -428,6 +470,8 @@ def plan(
                     template="certificate.html",
                     hide=("navigation", "toc"),
                     search=False,
+                    description=f"{p.name} — {rules.name}, {award.date.year}",
+                    image=site_url_of(site_url) + f"certificates/{r.id}/card.png",
                 ),
             )
         if _is_exchange(r) and p.start:
@@ -442,11 +486,115 @@ def plan(
                     hide=wide,
                 ),
             )
+    _issue(site, site_url_of(site_url), signing_key, say)
     site.data["students/index.json"] = json.dumps(
         site.directory(), ensure_ascii=False, separators=(",", ":")
     ).encode()
     say(f"{len(site.pages)} pages planned for {len(published)} published portfolio(s)")
     return site
+
+
+def site_url_of(value: str) -> str:
+    return value if value.endswith("/") else value + "/"
+
+
+def _issue(site: Site, site_url: str, signing_key: str | None, say: Progress) -> None:
+    """Sign a credential for every award; publish those of consenting students, the status
+    list and the DID document; keep the others apart for private delivery."""
+    awards = site.awards
+    assert awards is not None
+    listed = {k.public: (k.id, k.status) for k in awards.issuer.keys}
+    try:
+        signer: Signer = signer_for(signing_key, listed)
+        did = did_web(site_url)
+    except ValueError as exc:
+        raise SiteError(f"cannot sign the certificates: {exc}") from None
+    if not signer.official:
+        say(
+            "no signing key given: certificates are signed with the development key and "
+            "marked as not official"
+        )
+    issuing = Issuing(site_url, did, signer, awards.issuer, site.rules)
+    site.issuing = issuing
+    reports = {r.id: r for r in site.report.portfolios}
+    published = {r.id for r in site.published}
+    students = sorted({a.student for a in awards.awards})
+    say(
+        f"signing {len(students)} credential(s) with the "
+        f"{'official' if signer.official else 'development'} key"
+    )
+    for student in students:
+        award = awards.of(student)
+        report = reports.get(student)
+        if award is None or report is None or not report.portfolio or not report.assessment:
+            continue
+        programme = site.title_of("programme", report.portfolio.programme)
+        document = credentials.open_badge(
+            award, report.portfolio, report.assessment, issuing, programme
+        )
+        if not signer.official:
+            document["name"] += " (development build: not an official certificate)"
+        signed = credentials.dumps(credentials.sign(document, issuing, award.date))
+        if student not in published:
+            site.private_credentials[f"{award.number}.json"] = signed
+            continue
+        site.data[credentials.credential_uri(student)] = signed
+        note = "" if signer.official else "Development build: not an official certificate"
+        site.files[f"certificates/{student}/card.png"] = card.cached(
+            site.store.cache if site.store else site.root / ".cache" / "cim",
+            site.rules.name,
+            report.portfolio.name,
+            programme,
+            awards.issuer.name,
+            award.number,
+            note,
+        )
+    site.data[credentials.STATUS_LIST_URI] = credentials.dumps(
+        credentials.status_list(awards, issuing)
+    )
+    site.data[credentials.REASONS_URI] = credentials.dumps(credentials.revocation_reasons(awards))
+    did_json = credentials.dumps(credentials.did_document(issuing))
+    site.data[".well-known/did.json"] = did_json
+    site.data["did.json"] = did_json
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for ``url`` as inline SVG."""
+    import segno
+
+    code = segno.make(url, error="m")
+    svg: str = code.svg_inline(
+        scale=3,
+        dark="#0b3d5c",
+        light="#ffffff",
+        border=2,
+        omitsize=True,  # a viewBox instead of a fixed size, so CSS can scale it
+        title="QR code: verify this certificate",
+    )
+    return svg
+
+
+def linkedin_url(
+    *,
+    name: str,
+    organization: str,
+    organization_id: str,
+    issued: dt.date,
+    cert_url: str,
+    cert_id: str,
+) -> str:
+    """LinkedIn's documented "add to profile" link, every parameter percent-encoded."""
+    from urllib.parse import quote, urlencode
+
+    params = {"startTask": "CERTIFICATION_NAME", "name": name}
+    if organization_id:
+        params["organizationId"] = organization_id
+    else:
+        params["organizationName"] = organization
+    params.update(
+        issueYear=str(issued.year), issueMonth=str(issued.month), certUrl=cert_url, certId=cert_id
+    )
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
 
 
 class SiteError(Exception):

@@ -115,8 +115,15 @@
     });
   }
 
+  function setupPrint() {
+    each("button[data-cim-print]", function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  }
+
   function init() {
     nameSearchDialog();
+    setupPrint();
     each("form[data-cim-filter]", setupFilter);
     each("form[data-cim-directory]", setupDirectory);
     setupLightbox();

@@ -1,0 +1,519 @@
+"""Certificates employers can verify: awards, credentials, keys, revocation, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import sys
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from cim import keys, verify
+from cim.cli import main
+from cim.website import linkedin_url
+from conftest import ROOT, TODAY, copy_repo, run_build
+from PIL import Image
+
+BIN = Path(sys.executable).parent
+CERTIFIED = ["anna-lind", "fatima-hassan", "lucas-moreau"]
+
+
+def verify_file(path: Path, site: Path, *extra: str) -> tuple[int, str]:
+    import contextlib
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["verify", str(path), "--site", str(site), *extra])
+    return code, out.getvalue()
+
+
+@pytest.mark.parametrize("student", CERTIFIED)
+def test_every_certified_demo_student_has_a_verifying_credential(
+    built: tuple[Path, str], student: str
+) -> None:
+    site, _ = built
+    assert (site / f"certificates/{student}/index.html").is_file()
+    code, out = verify_file(site / f"certificates/{student}/credential.json", site)
+    assert code == 0, out
+    assert out.splitlines()[-1] == "VALID"
+    assert "✓ The signature matches" in out and "✓ Not revoked." in out
+
+
+def test_credential_has_every_open_badges_field_and_no_private_data(
+    built: tuple[Path, str],
+) -> None:
+    site, _ = built
+    doc = json.loads((site / "certificates/anna-lind/credential.json").read_text())
+    assert verify.check_shape(doc) == []
+    assert doc["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert {"VerifiableCredential", "OpenBadgeCredential"} <= set(doc["type"])
+    assert doc["issuer"]["type"] == ["Profile"] and doc["issuer"]["id"] == "did:web:cim.example.org"
+    subject = doc["credentialSubject"]
+    assert subject["type"] == ["AchievementSubject"]
+    assert subject["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityHash": "Anna Lind",
+            "identityType": "name",
+            "hashed": False,
+        }
+    ]
+    achievement = subject["achievement"]
+    assert achievement["type"] == ["Achievement"]
+    assert {"id", "name", "description", "criteria"} <= set(achievement)
+    assert achievement["criteria"]["narrative"]
+    assert doc["proof"]["cryptosuite"] == "eddsa-jcs-2022"
+    assert doc["credentialStatus"]["type"] == "BitstringStatusListEntry"
+    text = json.dumps(doc)
+    assert "@" not in text.replace("@context", "")  # no e-mail address
+    assert "lian2201" not in text  # no username
+    assert "not an official certificate" in doc["name"]  # a development build says so
+
+
+def test_non_consenting_award_is_not_published(built: tuple[Path, str]) -> None:
+    site, _ = built
+    assert not (site / "certificates/mei-chen").exists()
+    for path in site.rglob("*.json"):
+        assert "Mei Chen" not in path.read_text()
+
+
+def test_did_document_and_status_list_are_published(built: tuple[Path, str]) -> None:
+    site, _ = built
+    did = json.loads((site / ".well-known/did.json").read_text())
+    assert did["id"] == "did:web:cim.example.org"
+    assert did["assertionMethod"] == [m["id"] for m in did["verificationMethod"]]
+    assert (site / "did.json").read_bytes() == (site / ".well-known/did.json").read_bytes()
+    status = json.loads((site / "credentials/status/revocation.json").read_text())
+    assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert status["credentialSubject"]["encodedList"].startswith("u")
+    from cim.credentials import decode_bits
+
+    assert len(decode_bits(status["credentialSubject"]["encodedList"])) * 8 >= 131_072
+
+
+def test_certificate_page_content(built: tuple[Path, str]) -> None:
+    site, _ = built
+    html = (site / "certificates/anna-lind/index.html").read_text()
+    for text in (
+        "CIM-2026-0001",
+        "12 June 2026",
+        "Graduation ceremony, June 2026",
+        "Head of Internationalisation, School of Health and Welfare",
+        "Anna Lind",
+        "Bachelor&#39;s Programme in Nursing",
+        "Development build",
+        "<svg",
+        "data-cim-verify",
+        'property="og:image"',
+        "https://cim.example.org/certificates/anna-lind/card.png",
+    ):
+        assert text in html, text
+    with Image.open(site / "certificates/anna-lind/card.png") as card:
+        assert card.size == (1200, 630) and card.format == "PNG"
+
+
+def test_linkedin_link_encodes_every_parameter() -> None:
+    import datetime as dt
+
+    url = linkedin_url(
+        name="Certificate of Intercultural Merits",
+        organization="Jönköping University & Co",
+        organization_id="",
+        issued=dt.date(2026, 6, 12),
+        cert_url="https://cim.example.org/certificates/åsa-öberg/",
+        cert_id="CIM-2026-0001",
+    )
+    parts = urlsplit(url)
+    assert (parts.scheme, parts.netloc, parts.path) == ("https", "www.linkedin.com", "/profile/add")
+    query = parse_qs(parts.query)
+    assert query == {
+        "startTask": ["CERTIFICATION_NAME"],
+        "name": ["Certificate of Intercultural Merits"],
+        "organizationName": ["Jönköping University & Co"],
+        "issueYear": ["2026"],
+        "issueMonth": ["6"],
+        "certUrl": ["https://cim.example.org/certificates/åsa-öberg/"],
+        "certId": ["CIM-2026-0001"],
+    }
+    assert " " not in url and "å" not in url and "&Co" not in url
+    with_id = linkedin_url(
+        name="X é",
+        organization="Y",
+        organization_id="12345",
+        issued=dt.date(2026, 1, 2),
+        cert_url="https://x/",
+        cert_id="C-1",
+    )
+    assert parse_qs(urlsplit(with_id).query)["organizationId"] == ["12345"]
+    assert "organizationName" not in with_id
+
+
+def test_page_linkedin_link_has_the_certificate(built: tuple[Path, str]) -> None:
+    import html as html_lib
+    import re
+
+    site, _ = built
+    page = (site / "certificates/anna-lind/index.html").read_text()
+    href = html_lib.unescape(re.search(r'href="(https://www\.linkedin\.com/[^"]+)"', page)[1])
+    query = parse_qs(urlsplit(href).query)
+    assert query["certId"] == ["CIM-2026-0001"]
+    assert query["certUrl"] == ["https://cim.example.org/certificates/anna-lind/"]
+    assert query["organizationName"] == ["School of Health and Welfare, Jönköping University"]
+    assert (query["issueYear"], query["issueMonth"]) == (["2026"], ["6"])
+
+
+def test_tampered_credential_fails(built: tuple[Path, str], tmp_path: Path) -> None:
+    site, _ = built
+    doc = json.loads((site / "certificates/anna-lind/credential.json").read_text())
+    doc["credentialSubject"]["identifier"][0]["identityHash"] = "Someone Else"
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(doc))
+    code, out = verify_file(forged, site)
+    assert code == 1 and "✗ Bad signature" in out and out.splitlines()[-1] == "NOT VALID"
+
+
+def test_not_yet_valid(built: tuple[Path, str]) -> None:
+    site, _ = built
+    code, out = verify_file(
+        site / "certificates/anna-lind/credential.json", site, "--today", "2026-06-11"
+    )
+    assert code == 1 and "✗ Not yet valid: valid from 2026-06-12T00:00:00Z." in out
+
+
+def test_unreadable_target_is_a_usage_error(tmp_path: Path) -> None:
+    assert main(["verify", str(tmp_path / "missing.json")]) == 2
+    (tmp_path / "x.json").write_text("{}")
+    code, out = verify_file(tmp_path / "x.json", tmp_path)
+    assert code == 1 and "Not a complete Open Badges 3.0 credential" in out
+
+
+def test_builds_are_byte_identical(built: tuple[Path, str], tmp_path: Path) -> None:
+    site, _ = built
+    done = run_build(
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(tmp_path / "again")], tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    again = tmp_path / "again"
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(again) for p in again.rglob("*") if p.is_file())
+    differing = [
+        f
+        for f in files
+        if f.name != "sitemap.xml.gz" and (site / f).read_bytes() != (again / f).read_bytes()
+    ]
+    assert differing == []
+
+
+# --- keys, retired keys, revocation: real builds of modified copies ------------------------
+
+
+def build_copy(repo: Path, tmp: Path, name: str, key: str | None) -> Path:
+    """Build ``repo`` with this repository's mkdocs.yml into tmp/name, signed with ``key``."""
+    import os
+    import subprocess
+
+    env = {
+        **os.environ,
+        "CIM_REPO": str(repo),
+        "CIM_CACHE": str(tmp / "cache"),
+        "CIM_TODAY": TODAY,
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    env.pop("CIM_SIGNING_KEY", None)
+    if key:
+        env["CIM_SIGNING_KEY"] = key
+    out = tmp / name
+    done = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def set_keys(repo: Path, entries: list[tuple[str, str, str]]) -> None:
+    issuer = repo / "issuer.yml"
+    text = issuer.read_text().replace("keys: []", "keys:")
+    text += "".join(f"  - id: {i}\n    public: {p}\n    status: {s}\n" for i, p, s in entries)
+    issuer.write_text(text)
+
+
+@pytest.fixture
+def repo_with_awards(tmp_path: Path) -> Path:
+    return copy_repo(ROOT, tmp_path / "repo")
+
+
+def test_official_key_retired_key_and_missing_key(repo_with_awards: Path, tmp_path: Path) -> None:
+    repo = repo_with_awards
+    old, new = keys.new_key(), keys.new_key()
+    old_pub, new_pub = (
+        keys.public_multibase(old.public_key()),
+        keys.public_multibase(new.public_key()),
+    )
+    set_keys(repo, [("key-2025", old_pub, "active")])
+    first = build_copy(repo, tmp_path, "first", keys.private_multibase(old))
+    html = (first / "certificates/anna-lind/index.html").read_text()
+    assert "Development build" not in html
+    credential = first / "certificates/anna-lind/credential.json"
+    assert "not an official" not in credential.read_text()
+    assert verify_file(credential, first)[0] == 0
+    kept = tmp_path / "issued-2025.json"
+    shutil.copy2(credential, kept)
+
+    # The key is replaced: the old one stays listed as retired, so old credentials verify.
+    (repo / "issuer.yml").write_text((ROOT / "issuer.yml").read_text())
+    set_keys(repo, [("key-2026", new_pub, "active"), ("key-2025", old_pub, "retired")])
+    second = build_copy(repo, tmp_path, "second", keys.private_multibase(new))
+    methods = [
+        m["id"]
+        for m in json.loads((second / ".well-known/did.json").read_text())["verificationMethod"]
+    ]
+    assert methods == ["did:web:cim.example.org#key-2026", "did:web:cim.example.org#key-2025"]
+    code, out = verify_file(kept, second)
+    assert code == 0, out
+    assert verify_file(second / "certificates/anna-lind/credential.json", second)[0] == 0
+
+    # A key missing from did.json: the old credential no longer verifies.
+    (repo / "issuer.yml").write_text((ROOT / "issuer.yml").read_text())
+    set_keys(repo, [("key-2026", new_pub, "active")])
+    third = build_copy(repo, tmp_path, "third", keys.private_multibase(new))
+    code, out = verify_file(kept, third)
+    assert code == 1 and "✗ Unknown key: did:web:cim.example.org#key-2025" in out
+
+
+def test_a_key_not_in_issuer_yml_or_retired_cannot_sign(
+    repo_with_awards: Path, tmp_path: Path
+) -> None:
+    from cim.website import SiteError, plan
+
+    key = keys.new_key()
+    with pytest.raises(SiteError, match="not listed in issuer.yml"):
+        plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
+    set_keys(repo_with_awards, [("k", keys.public_multibase(key.public_key()), "retired")])
+    with pytest.raises(SiteError, match="retired"):
+        plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
+
+
+def test_revocation_is_published_and_fails_verification(
+    repo_with_awards: Path, tmp_path: Path
+) -> None:
+    awards = repo_with_awards / "awards.yml"
+    awards.write_text(
+        awards.read_text().replace(
+            "revocations: []",
+            "revocations:\n  - number: CIM-2026-0002\n    date: 2026-09-01\n"
+            "    reason: awarded before the final report was approved",
+        )
+    )
+    site = build_copy(repo_with_awards, tmp_path, "site", None)
+    html = (site / "certificates/fatima-hassan/index.html").read_text()
+    assert "Revoked" in html and "awarded before the final report was approved" in html
+    code, out = verify_file(site / "certificates/fatima-hassan/credential.json", site)
+    assert code == 1
+    assert "✗ Revoked on 2026-09-01: awarded before the final report was approved." in out
+    assert verify_file(site / "certificates/anna-lind/credential.json", site)[0] == 0
+    portfolio = (site / "students/fatima-hassan/index.html").read_text()
+    assert "View the certificate" not in portfolio
+
+
+# --- awards file checks -------------------------------------------------------------------
+
+
+def validate_json(repo: Path) -> dict:
+    import contextlib
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main(["validate", "--repo", str(repo), "--format", "json", "--today", TODAY])
+    return json.loads(out.getvalue())
+
+
+def test_awards_file_problems_are_reported(repo_with_awards: Path) -> None:
+    awards = repo_with_awards / "awards.yml"
+    text = awards.read_text()
+    text = text.replace("    student: fatima-hassan", "    student: erik-johansson")
+    text = text.replace(
+        "  - number: CIM-2026-0003\n    student: lucas-moreau\n    ceremony: exchange-2026-autumn",
+        "  - number: CIM-2026-0001\n    student: lucas-moreau\n    ceremony: exchange-2026-autum",
+    )
+    text = text.replace(
+        "revocations: []",
+        "revocations:\n  - number: CIM-2026-0099\n    date: 2026-09-01\n    reason: test",
+    )
+    awards.write_text(text)
+    messages = [e["message"] for e in validate_json(repo_with_awards)["errors"]]
+    joined = "\n".join(messages)
+    assert "erik-johansson does not meet the requirements" in joined
+    assert "'CIM-2026-0001' is already used on line" in joined
+    assert "no award has the number 'CIM-2026-0099'" in joined
+
+
+def test_award_data_in_a_portfolio_is_rejected(repo: Path) -> None:
+    sara = repo / "portfolios/sara-ahmed/portfolio.yml"
+    sara.write_text(sara.read_text() + "award:\n  number: CIM-2026-0099\n")
+    data = validate_json(repo)
+    [sara_report] = [p for p in data["portfolios"] if p["id"] == "sara-ahmed"]
+    assert any(
+        "unknown key 'award'" in e["message"] and "administrators" in e["message"]
+        for e in sara_report["errors"]
+    )
+
+
+def test_award_command_assigns_the_next_number(
+    repo_with_awards: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    erik = repo_with_awards / "portfolios/erik-johansson/portfolio.yml"
+    erik.write_text(
+        erik.read_text()
+        + (
+            "  - activity: international-day\n    date: 2025-11-05\n    reflection: >-\n"
+            + "      "
+            + "I presented my placement and learned a great deal from the questions. " * 4
+            + "\n    evidence:\n      - file: evidence/coil-certificate.pdf\n        kind: photo\n"
+        )
+    )
+    assert (
+        main(
+            [
+                "award",
+                "sara-ahmed",
+                "--repo",
+                str(repo_with_awards),
+                "--ceremony",
+                "graduation-2026-06",
+                "--today",
+                TODAY,
+            ]
+        )
+        == 1
+    )
+    assert (
+        main(
+            [
+                "award",
+                "erik-johansson",
+                "--repo",
+                str(repo_with_awards),
+                "--ceremony",
+                "graduation-2026-06",
+                "--today",
+                TODAY,
+            ]
+        )
+        == 0
+    )
+    assert "Awarded CIM-2026-0004 to erik-johansson" in capsys.readouterr().out
+    data = validate_json(repo_with_awards)
+    assert data["errors"] == []
+    [erik_report] = [p for p in data["portfolios"] if p["id"] == "erik-johansson"]
+    assert erik_report["award"]["number"] == "CIM-2026-0004"
+    assert (
+        main(
+            [
+                "award",
+                "erik-johansson",
+                "--repo",
+                str(repo_with_awards),
+                "--ceremony",
+                "graduation-2026-06",
+            ]
+        )
+        == 2
+    )
+
+
+# --- exports ------------------------------------------------------------------------------
+
+
+def run_out(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main([*args, "--repo", str(ROOT), "--today", TODAY]) == 0
+    return capsys.readouterr().out
+
+
+def test_ladok_export(capsys: pytest.CaptureFixture[str]) -> None:
+    rows = list(csv.DictReader(io.StringIO(run_out(capsys, "export", "ladok"))))
+    assert list(rows[0]) == ["username", "name", "programme", "award_date", "certificate_number"]
+    assert [r["certificate_number"] for r in rows] == [
+        "CIM-2025-0001",
+        "CIM-2026-0001",
+        "CIM-2026-0002",
+        "CIM-2026-0003",
+    ]
+    assert rows[1] == {
+        "username": "lian2201",
+        "name": "Anna Lind",
+        "programme": "Bachelor's Programme in Nursing",
+        "award_date": "2026-06-12",
+        "certificate_number": "CIM-2026-0001",
+    }
+
+
+def test_ceremony_and_exchange_lists(capsys: pytest.CaptureFixture[str]) -> None:
+    text = run_out(capsys, "export", "ceremony", "--date", "2026-06-12")
+    assert "Anna Lind" in text and "Fatima Hassan" in text and "Lucas" not in text
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                run_out(
+                    capsys, "export", "exchange", "--semester", "2026-autumn", "--format", "csv"
+                )
+            )
+        )
+    )
+    assert [(r["name"], r["met"], r["certificate_number"]) for r in rows] == [
+        ("Lucas Moreau", "yes", "CIM-2026-0003")
+    ]
+
+
+def test_export_credentials_includes_non_consenting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    os.environ["CIM_CACHE"] = str(tmp_path / "cache")
+    try:
+        assert (
+            main(
+                [
+                    "export",
+                    "credentials",
+                    "--out",
+                    str(tmp_path / "out"),
+                    "--repo",
+                    str(ROOT),
+                    "--today",
+                    TODAY,
+                ]
+            )
+            == 0
+        )
+    finally:
+        os.environ.pop("CIM_CACHE")
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == [
+        "CIM-2025-0001.json",
+        "CIM-2026-0001.json",
+        "CIM-2026-0002.json",
+        "CIM-2026-0003.json",
+    ]
+    mei = json.loads((tmp_path / "out/CIM-2025-0001.json").read_text())
+    assert mei["credentialSubject"]["identifier"][0]["identityHash"] == "Mei Chen"
+
+
+def test_keys_new_prints_a_working_pair(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys", "new"]) == 0
+    out = capsys.readouterr().out
+    public = next(line.split(": ")[1] for line in out.splitlines() if "public:" in line)
+    private = out.strip().splitlines()[-1].strip()
+    key = keys.private_key_from_text(private)
+    assert keys.public_multibase(key.public_key()) == public
