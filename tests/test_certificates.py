@@ -297,7 +297,7 @@ def test_a_key_not_in_issuer_yml_or_retired_cannot_sign(
     from cim.website import SiteError, plan
 
     key = keys.new_key()
-    with pytest.raises(SiteError, match="not listed in issuer.yml"):
+    with pytest.raises(SiteError, match=r"not listed in issuer\.yml"):
         plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
     set_keys(repo_with_awards, [("k", keys.public_multibase(key.public_key()), "retired")])
     with pytest.raises(SiteError, match="retired"):
