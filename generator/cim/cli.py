@@ -13,6 +13,7 @@ import traceback
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from cim import __version__
 from cim.catalogue import OWN_CHOICE
@@ -175,6 +176,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from cim.mkdocs_plugin import ENV_REPO, ENV_TODAY
 
     root = _repo(args)
+    if args.official:
+        from cim.mkdocs_plugin import signing_key_from_environment
+
+        if not signing_key_from_environment():
+            raise UsageError(
+                "--official needs the signing key in CIM_SIGNING_KEY or "
+                "CIM_SIGNING_KEY_FILE; nothing was built"
+            )
     config_file = _mkdocs_config_file(root)
     out = Path(args.out).resolve() if args.out else root / "site"
     if out == root or out in root.parents or (out / PORTFOLIOS_DIR) == root / PORTFOLIOS_DIR:
@@ -401,6 +410,100 @@ def cmd_award(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from cim import gitrepo, prdiff
+
+    root = _repo(args)
+    try:
+        result = prdiff.diff(root, args.base, args.head, today=args.today)
+    except gitrepo.GitError as exc:
+        raise UsageError(str(exc)) from None
+    render = {
+        "text": prdiff.render_text,
+        "markdown": prdiff.render_markdown,
+        "json": prdiff.render_json,
+    }[args.format]
+    sys.stdout.write(render(result))
+    return EXIT_OK
+
+
+def _json_pages(path: str) -> list[Any]:
+    """Read one JSON value, or several concatenated pages of arrays (as paginated API output
+    is), into one list."""
+    text = Path(path).read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    items: list[Any] = []
+    i = 0
+    while i < len(text):
+        if text[i].isspace():
+            i += 1
+            continue
+        value, i = decoder.raw_decode(text, i)
+        items.extend(value if isinstance(value, list) else [value])
+    return items
+
+
+def cmd_ownership(args: argparse.Namespace) -> int:
+    import yaml
+
+    from cim import gitrepo, ownership
+
+    root = _repo(args)
+    try:
+        pr = json.loads(Path(args.pr).read_text(encoding="utf-8"))
+        files = _json_pages(args.files)
+        author_id = int(pr["user"]["id"])
+        expected = int(pr["changed_files"])
+        head = args.head or str(pr["head"]["sha"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"cannot read the pull request data: {exc}") from None
+    admins: set[int] = set()
+    admins_file = root / args.admins
+    if admins_file.is_file():
+        data = yaml.safe_load(admins_file.read_text(encoding="utf-8")) or {}
+        admins = {int(x) for x in data.get("user_ids", [])}
+    try:
+        base_owners = gitrepo.portfolio_owners(root, args.base)
+        paths = [f["filename"] for f in files if f.get("status") != "removed"]
+        head_modes = gitrepo.modes(root, head, paths)
+    except gitrepo.GitError as exc:
+        raise UsageError(str(exc)) from None
+    changes = [
+        ownership.Change(
+            f["filename"],
+            f.get("status", "modified"),
+            f.get("previous_filename"),
+            head_modes.get(f["filename"]),
+        )
+        for f in files
+    ]
+    new_ids = {
+        pid
+        for c in changes
+        for p in (c.path, c.previous)
+        if p
+        for pid in [ownership.portfolio_of(p)]
+        if pid and pid not in base_owners
+    }
+    new_owners = {
+        pid: gitrepo.owner_in(gitrepo.blob(root, head, f"portfolios/{pid}/portfolio.yml"))
+        for pid in new_ids
+    }
+    decision = ownership.decide(
+        changes,
+        author_id=author_id,
+        expected_count=expected,
+        base_owners=base_owners,
+        new_owners=new_owners,
+        admins=admins,
+    )
+    print(decision.summary())
+    if not decision.allowed:
+        for reason in decision.reasons:
+            print(f"::error title=Ownership::{reason}")
+    return EXIT_OK if decision.allowed else EXIT_INVALID
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -475,6 +578,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="where to write the site (default: REPO/site)")
     p.add_argument("--strict", action="store_true", help="treat warnings as errors")
     p.add_argument("--quiet", action="store_true", help="print warnings and errors only")
+    p.add_argument(
+        "--official",
+        action="store_true",
+        help="refuse to build without the signing key (for the deployment)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -526,6 +634,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", type=_date, help="award date (default: the ceremony's date)")
     p.add_argument("--prefix", default="CIM", help="certificate number prefix (default: CIM)")
     p.set_defaults(func=cmd_award)
+
+    p = sub.add_parser(
+        "diff",
+        parents=[common],
+        help="what merging would change",
+        description="Compare the CIM data of two git revisions: each changed portfolio's "
+        "points before and after, its entries added, changed or removed, and own-choice "
+        "activities that need the reviewer's judgement.",
+    )
+    p.add_argument("base", help="the base revision (e.g. origin/main)")
+    p.add_argument("head", help="the revision to compare (e.g. HEAD)")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "ownership",
+        parents=[common],
+        help="may this pull request's author make these changes?",
+        description="Decide from the pull request (GitHub API JSON) whether its author changes "
+        "only their own portfolio. Owners are read from the base revision; the file list must "
+        "be complete. Exit 0 allowed, 1 not allowed.",
+    )
+    p.add_argument("--pr", required=True, metavar="FILE", help="the pull request as JSON")
+    p.add_argument(
+        "--files",
+        required=True,
+        metavar="FILE",
+        help="its changed files as JSON (paginated pages may be concatenated)",
+    )
+    p.add_argument("--base", default="HEAD", help="the base revision (default: HEAD)")
+    p.add_argument("--head", help="the PR head commit (default: from --pr)")
+    p.add_argument(
+        "--admins",
+        default=".github/cim-admins.yml",
+        help="the administrators' user ids (YAML `user_ids:`), read from the base",
+    )
+    p.set_defaults(func=cmd_ownership)
 
     p = sub.add_parser(
         "keys",
