@@ -4,12 +4,19 @@ PyYAML's C parser is used where it is available (it is many times faster than th
 one). The document is composed once into a node tree and constructed from that same tree, so
 keeping the nodes for error locations costs no second parse.
 
-Three deliberate departures from PyYAML's defaults:
+Deliberate departures from PyYAML's defaults:
 
 * dates stay strings (``2024-05-01`` would otherwise become a ``datetime.date`` and the
   validator could not tell a typo from a date);
 * only ``true``/``false`` are booleans, so a country code such as ``NO`` stays ``"NO"``;
-* a key given twice in one mapping is recorded instead of silently overwriting the first.
+* a key given twice in one mapping is recorded instead of silently overwriting the first;
+* keys must be text, and only plain data (text, numbers, booleans, lists, mappings) is
+  constructed: any other tag (``!!binary``, ``!!set``, ``!!python/…``) is refused.
+
+Hostile files are refused before they cost time or memory: files over a size limit, a
+byte-order mark, nesting deeper than :data:`MAX_DEPTH` (the C parser would overflow its stack
+long before Python notices) and aliases that would expand to more than :data:`MAX_NODES`
+nodes (an "alias bomb" is tiny on disk and enormous once walked).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -29,6 +36,24 @@ except ImportError:  # pragma: no cover - only on a PyYAML built without libyaml
 from cim.problems import Problem, Severity
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+MAX_BYTES = 1 << 20  # a portfolio of 500 long entries fits easily in 1 MiB
+MAX_DEPTH = 64
+MAX_NODES = 200_000
+_STR = "tag:yaml.org,2002:str"
+_PLAIN = {
+    _STR,
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+_DEEP_INDENT = re.compile(r"^ {160,}\S", re.M)
+
+
+class Refused(yaml.MarkedYAMLError):
+    """A file is structurally hostile (too deep, too large once expanded, an odd tag)."""
 
 
 def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
@@ -54,8 +79,23 @@ class Duplicate:
     first_line: int
 
 
+def _refuse(node: yaml.Node, message: str) -> Refused:
+    return Refused(problem=message, problem_mark=node.start_mark)
+
+
+def _undefined(loader: Any, node: yaml.Node) -> Any:
+    raise _refuse(
+        node,
+        f"the tag {node.tag} is not allowed here; write plain text, numbers, lists and mappings",
+    )
+
+
 class _Loader(_BaseLoader):
     yaml_implicit_resolvers = _resolvers()
+    yaml_constructors: ClassVar[dict[Any, Any]] = {
+        tag: f for tag, f in _BaseLoader.yaml_constructors.items() if tag in _PLAIN
+    }
+    yaml_constructors[None] = _undefined
 
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
@@ -64,6 +104,13 @@ class _Loader(_BaseLoader):
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[object, int] = {}
         for key_node, _ in node.value:
+            if key_node.tag != _STR and key_node.tag != "tag:yaml.org,2002:merge":
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+                raise _refuse(
+                    key_node,
+                    f"the key {shown!r} is not text; write keys as words "
+                    "(quote it if it looks like a number)",
+                )
             if isinstance(key_node, yaml.ScalarNode):
                 key = key_node.value
                 if key in seen:
@@ -131,29 +178,110 @@ class Document:
         return Problem(self.path, line, column, message, severity)
 
 
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, reading parser events (never recursing)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise Refused(
+                    problem=f"the data is nested more than {MAX_DEPTH} levels deep; "
+                    "a portfolio never needs that",
+                    problem_mark=event.start_mark,  # type: ignore[arg-type]
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _looks_deep(text: str) -> bool:
+    """A cheap test that rules out deep nesting for ordinary files (string methods run in C)."""
+    return (
+        text.count("[") + text.count("{") > 256
+        or text.count("- -") > 16
+        or _DEEP_INDENT.search(text) is not None
+    )
+
+
+def _check_expansion(node: yaml.Node) -> None:
+    """Refuse aliases that would expand beyond MAX_NODES nodes."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        known = sizes.get(id(n))
+        if known is not None:
+            return known
+        if isinstance(n, yaml.MappingNode):
+            total = 1 + sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total = 1 + sum(size(v) for v in n.value)
+        else:
+            total = 1
+        sizes[id(n)] = total
+        if total > MAX_NODES:
+            raise _refuse(
+                n,
+                f"aliases (*) here expand to more than {MAX_NODES:,} values; "
+                "write the data out instead of repeating anchors",
+            )
+        return total
+
+    size(node)
+
+
+def _advice(exc: yaml.MarkedYAMLError, text: str) -> str:
+    what = exc.problem or "not valid YAML"
+    mark = exc.problem_mark or exc.context_mark
+    if isinstance(exc, Refused):
+        return what + "."
+    if "expected a single document" in str(exc.problem or "") + str(exc.context or ""):
+        return "the file holds more than one YAML document (separated by ---); keep a single one."
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        start = exc.context_mark
+        what += f" ({exc.context} that starts on line {start.line + 1}, column {start.column + 1})"
+    line = text.splitlines()[mark.line] if mark and mark.line < len(text.splitlines()) else ""
+    if "\t" in line:
+        return f"YAML syntax error: {what}. Indent with spaces, not tabs."
+    return (
+        f"YAML syntax error: {what}. Check the indentation and quoting on this line "
+        "(text containing ': ' or starting with a symbol must be in quotes)."
+    )
+
+
 def parse(text: str, path: str) -> Document:
-    """Parse one YAML document; syntax errors and duplicate keys become problems."""
+    """Parse one YAML document; syntax errors, hostile structure and duplicate keys become
+    problems."""
     doc = Document(path)
+    if text.startswith("\ufeff"):
+        doc.problems.append(
+            Problem(
+                path,
+                1,
+                1,
+                "the file starts with a byte-order mark (BOM); save it as UTF-8 without BOM.",
+            )
+        )
+        return doc
     loader = _Loader(text)
     try:
+        if _looks_deep(text):
+            _check_depth(text)
         node = loader.get_single_node()
+        if node is not None and "&" in text and "*" in text:
+            _check_expansion(node)
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = exc.problem or "not valid YAML"
-        if exc.context and exc.context_mark and exc.context_mark is not mark:
-            start = exc.context_mark
-            what += (
-                f" ({exc.context} that starts on line {start.line + 1}, column {start.column + 1})"
-            )
+        doc.problems.append(Problem(path, line, column, _advice(exc, text)))
+        return doc
+    except RecursionError:
         doc.problems.append(
             Problem(
                 path,
-                line,
-                column,
-                f"YAML syntax error: {what}. Check the indentation and quoting on this line "
-                "(text containing ': ' or starting with a symbol must be in quotes).",
+                1,
+                1,
+                f"the data is nested too deeply (more than {MAX_DEPTH} levels); simplify it.",
             )
         )
         return doc
@@ -182,11 +310,25 @@ def parse(text: str, path: str) -> Document:
     return doc
 
 
-def read(path: str, display: str) -> Document:
-    """Read and parse a file; an unreadable file is a problem, not a crash."""
+def read(path: str, display: str, max_bytes: int = MAX_BYTES) -> Document:
+    """Read and parse a file; an unreadable or oversized file is a problem, not a crash."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+        with open(path, "rb") as handle:
+            raw = handle.read(max_bytes + 1)
+        if len(raw) > max_bytes:
+            return Document(
+                display,
+                problems=[
+                    Problem(
+                        display,
+                        1,
+                        1,
+                        f"the file is larger than {max_bytes // 1024} KB; shorten it "
+                        "(large texts and evidence belong in separate files).",
+                    )
+                ],
+            )
+        text = raw.decode("utf-8")
     except UnicodeDecodeError:
         return Document(
             display,
