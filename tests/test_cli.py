@@ -147,7 +147,7 @@ def test_semantic_errors_with_advice(repo: Path, capsys: pytest.CaptureFixture[s
     assert "does not match the folder name 'sara-ahmed'" in joined
     assert "'2026-02-30' is not a real calendar date" in joined
     assert "2027-01-01 is in the future" in joined
-    assert "points outside your portfolio folder" in joined
+    assert "may not contain '..'" in joined
     assert "allowed evidence types are" in joined
 
 

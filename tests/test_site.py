@@ -101,8 +101,17 @@ def test_unchanged_images_are_never_encoded_twice(repo: Path, tmp_path: Path) ->
     assert third.store is not None and third.store.encoded == 1
 
 
-def test_broken_image_is_reported_not_fatal(repo: Path, tmp_path: Path) -> None:
+def test_broken_image_keeps_only_that_portfolio_out(repo: Path, tmp_path: Path) -> None:
     (repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg").write_bytes(b"not a jpeg")
+    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    assert any("oskar-nilsson" in note and "not published" in note for note in site.notes)
+    assert "students/oskar-nilsson.md" not in site.pages
+    assert "students/anna-lind.md" in site.pages
+
+
+def test_an_image_that_fails_to_decode_is_left_out_of_the_site(repo: Path, tmp_path: Path) -> None:
+    photo = repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg"
+    photo.write_bytes(photo.read_bytes()[:300])  # a JPEG header, then nothing
     site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     assert any("cafe-card.jpg" in note for note in site.notes)
     assert "students/oskar-nilsson.md" in site.pages

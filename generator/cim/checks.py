@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from cim import evidence
 from cim.catalogue import OWN_CHOICE, Catalogue
 from cim.points import amount_of
 from cim.portfolio import Portfolio
@@ -206,16 +207,56 @@ def looks_like_identity_number(text: str) -> bool:
     return False
 
 
+# Bidirectional overrides and isolates can make text display in another order than it is
+# written (a name that reads differently from what it says); other control characters have no
+# place in portfolio text.
+_CONTROL = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+
+
 def _check_text(doc: Document, path: list[str | int], text: str) -> list[Problem]:
-    if text and looks_like_identity_number(text):
+    if not text:
+        return []
+    if looks_like_identity_number(text):
         return [
             doc.problem(
                 path,
-                "this looks like a personal identity number; remove it — "
-                "it must never be stored or published.",
+                "this looks like a personal identity number (personnummer "
+                "or samordningsnummer); remove it — it must never be stored "
+                "or published.",
+            )
+        ]
+    bad = _CONTROL.search(text)
+    if bad:
+        return [
+            doc.problem(
+                path,
+                f"the text contains the invisible control character "
+                f"U+{ord(bad.group()):04X}, which can disguise what it "
+                "says; remove it.",
             )
         ]
     return []
+
+
+def check_strings(doc: Document) -> list[Problem]:
+    """Every text value in the file: identity numbers and control characters."""
+    problems: list[Problem] = []
+
+    def walk(value: object, path: list[str | int]) -> None:
+        if isinstance(value, str):
+            problems.extend(_check_text(doc, path, value))
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, [*path, k])
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, [*path, i])
+
+    walk(doc.data, [])
+    return problems
 
 
 def check_portfolio(
@@ -225,8 +266,11 @@ def check_portfolio(
     catalogue: Catalogue,
     rules: Rules,
     today: dt.date,
+    deep: bool = False,
 ) -> list[Problem]:
-    """Problems in one schema-valid portfolio; ``folder`` is the portfolio's own folder."""
+    """Problems in one schema-valid portfolio; ``folder`` is the portfolio's own folder.
+
+    ``deep`` also decodes every image and scans every PDF (slower; for pull requests)."""
     problems: list[Problem] = []
     if portfolio.id != folder.name:
         problems.append(
@@ -277,9 +321,10 @@ def check_portfolio(
         )
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
-    problems += _check_text(doc, ["bio"], portfolio.bio)
+    problems += check_strings(doc)
+    problems += check_folder(doc, folder, rules)
     for entry in portfolio.entries:
-        problems += _check_entry(doc, portfolio, entry.index, folder, catalogue, rules, today)
+        problems += _check_entry(doc, portfolio, entry.index, folder, catalogue, rules, today, deep)
     return problems
 
 
@@ -291,6 +336,7 @@ def _check_entry(
     catalogue: Catalogue,
     rules: Rules,
     today: dt.date,
+    deep: bool = False,
 ) -> list[Problem]:
     entry = portfolio.entries[index]
     raw = doc.data["entries"][index]
@@ -355,11 +401,10 @@ def _check_entry(
                         "a duration).",
                     )
                 )
-    for key in ("title", "reflection", "place"):
-        problems += _check_text(doc, [*at, key], raw.get(key, ""))
-    for j, evidence in enumerate(entry.evidence):
-        problems += _check_text(doc, [*at, "evidence", j, "caption"], evidence.caption)
-        problems += _check_evidence(doc, [*at, "evidence", j, "file"], evidence.file, folder, rules)
+    for j, item in enumerate(entry.evidence):
+        problems += _check_evidence(
+            doc, [*at, "evidence", j, "file"], item.file, folder, rules, deep
+        )
     return problems
 
 
@@ -402,25 +447,44 @@ def _check_own_choice(
 
 
 def _check_evidence(
-    doc: Document, at: list[str | int], name: str, folder: Path, rules: Rules
+    doc: Document, at: list[str | int], name: str, folder: Path, rules: Rules, deep: bool = False
 ) -> list[Problem]:
+    where = Path(doc.path).parent.as_posix()
+    parts = name.split("/")
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
         return [
             doc.problem(
                 at,
-                f"'{name}' must be a relative path inside your portfolio folder, "
-                "e.g. evidence/certificate.pdf, with forward slashes.",
+                f"'{name}' must be a relative path inside your portfolio "
+                "folder, e.g. evidence/certificate.pdf, with forward slashes.",
             )
         ]
+    if ".." in parts or "." in parts or "" in parts:
+        return [
+            doc.problem(
+                at,
+                f"'{name}' may not contain '..', '.' or '//'; refer to the file "
+                f"inside {where}/ directly, e.g. evidence/photo.jpg.",
+            )
+        ]
+    if any(p.startswith(".") for p in parts):
+        return [doc.problem(at, f"'{name}' is a hidden file; give it a normal name.")]
     target = folder / name
+    for depth in range(1, len(parts) + 1):
+        if (folder.joinpath(*parts[:depth])).is_symlink():
+            return [
+                doc.problem(
+                    at,
+                    f"'{name}' is or passes through a symbolic link; add the file itself instead.",
+                )
+            ]
     real_folder = os.path.realpath(folder)
-    real = os.path.realpath(target)
-    if os.path.commonpath([real_folder, real]) != real_folder:
+    if os.path.commonpath([real_folder, os.path.realpath(target)]) != real_folder:
         return [
             doc.problem(
                 at,
                 f"'{name}' points outside your portfolio folder; put the file in "
-                f"{Path(doc.path).parent.as_posix()}/evidence/ and refer to it from there.",
+                f"{where}/evidence/ and refer to it from there.",
             )
         ]
     suffix = target.suffix.lower().lstrip(".")
@@ -432,15 +496,16 @@ def _check_evidence(
                 f"types are {', '.join(rules.evidence_types)}.",
             )
         ]
-    if not os.path.isfile(real):
+    if not target.is_file():
         return [
             doc.problem(
                 at,
                 f"evidence file '{name}' does not exist; add it to "
-                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix the name.",
+                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix "
+                "the name.",
             )
         ]
-    size = os.path.getsize(real)
+    size = target.stat().st_size
     if size > rules.evidence_max_mb * 1024 * 1024:
         return [
             doc.problem(
@@ -449,4 +514,74 @@ def _check_evidence(
                 f"{rules.evidence_max_mb:g} MB — export a smaller copy.",
             )
         ]
-    return []
+    expected = evidence.KIND_OF_SUFFIX.get(suffix)
+    with target.open("rb") as handle:
+        actual = evidence.sniff(handle.read(16))
+    if expected is None or actual != expected:
+        shown = f"a {actual.upper()} file" if actual else "not an image or PDF"
+        return [
+            doc.problem(
+                at,
+                f"'{name}' is named .{suffix} but its content is {shown}; save "
+                "it in the format its name says.",
+            )
+        ]
+    problems = []
+    if actual == "jpeg" and evidence.has_gps(target):
+        problems.append(
+            doc.problem(
+                at,
+                f"'{name}' contains the GPS position where it was taken; "
+                "it is removed when published, but remove it from the "
+                "file in the repository too (most phones have a "
+                "setting to save photos without location).",
+                severity=Severity.WARNING,
+            )
+        )
+    if deep:
+        found = evidence.inspect(target, actual)
+        if found:
+            problems.append(doc.problem(at, f"'{name}' cannot be accepted: {found}."))
+    return problems
+
+
+def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
+    """Everything inside the portfolio folder: no links, hidden files, case clashes or files
+    that are not allowed evidence."""
+    problems = []
+    for current, dirs, files in os.walk(folder, followlinks=False):
+        base = Path(current)
+        names = sorted(dirs + files)
+        lowered: dict[str, str] = {}
+        for entry in names:
+            path = base / entry
+            rel = path.relative_to(folder).as_posix()
+            shown = f"{Path(doc.path).parent.as_posix()}/{rel}"
+            if path.is_symlink():
+                problems.append(
+                    doc.problem([], f"{shown} is a symbolic link; replace it with the file itself.")
+                )
+            elif entry.startswith(".") and entry != ".gitkeep":
+                problems.append(doc.problem([], f"{shown} is a hidden file or folder; remove it."))
+            elif entry.lower() in lowered:
+                problems.append(
+                    doc.problem(
+                        [],
+                        f"{shown} and {lowered[entry.lower()]} differ only "
+                        "in upper and lower case; rename one.",
+                    )
+                )
+            elif path.is_file() and rel != "portfolio.yml" and entry != ".gitkeep":
+                suffix = path.suffix.lower().lstrip(".")
+                if suffix not in rules.evidence_types:
+                    problems.append(
+                        doc.problem(
+                            [],
+                            f"{shown} is not an allowed evidence type "
+                            f"({', '.join(rules.evidence_types)}); "
+                            "remove it.",
+                        )
+                    )
+            lowered.setdefault(entry.lower(), entry)
+        dirs[:] = [d for d in dirs if not (base / d).is_symlink() and not d.startswith(".")]
+    return problems

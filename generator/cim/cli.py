@@ -66,7 +66,7 @@ def _portfolio_ids(root: Path, paths: Sequence[str]) -> set[str] | None:
 def cmd_validate(args: argparse.Namespace) -> int:
     root = _repo(args)
     only = _portfolio_ids(root, args.paths)
-    report = check_repository(root, today=args.today, only=only)
+    report = check_repository(root, today=args.today, only=only, deep=args.deep)
     if only is not None:
         missing = only - {r.id for r in report.portfolios}
         if missing:
@@ -543,6 +543,9 @@ def build_parser() -> argparse.ArgumentParser:
         choices=sorted(REPORTERS),
         default="text",
         help="text for people (default), json for programs, github for annotations",
+    )
+    p.add_argument(
+        "--deep", action="store_true", help="also decode every image and scan every PDF (slower)"
     )
     p.set_defaults(func=cmd_validate)
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
+import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -61,6 +63,96 @@ class EvidenceStore:
         }
 
 
+# What each allowed extension must contain, recognised by its first bytes.
+SIGNATURES = {"jpeg": (b"\xff\xd8\xff",), "png": (b"\x89PNG\r\n\x1a\n",), "pdf": (b"%PDF-",)}
+KIND_OF_SUFFIX = {"jpg": "jpeg", "jpeg": "jpeg", "png": "png", "webp": "webp", "pdf": "pdf"}
+_PDF_ACTIVE = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|XFA)\b")
+_MARKUP = re.compile(rb"<\s*(?:html|script|svg|iframe|body)\b", re.I)
+_STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
+MAX_INFLATED = 64 << 20
+
+
+def sniff(head: bytes) -> str | None:
+    """The file type its first bytes show (jpeg, png, webp, pdf), or None."""
+    for kind, prefixes in SIGNATURES.items():
+        if head.startswith(prefixes):
+            return kind
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def has_gps(path: Path) -> bool:
+    """True when a JPEG's EXIF block holds a GPS position (read from the header only)."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+        if head[:2] != b"\xff\xd8":
+            return False
+        marker = head[2:4]
+        while marker[:1] == b"\xff" and marker[1:2] in {bytes([m]) for m in range(0xE0, 0xF0)}:
+            length = int.from_bytes(handle.read(2), "big")
+            segment = handle.read(max(0, length - 2))
+            if marker == b"\xff\xe1" and segment.startswith(b"Exif\0\0"):
+                return _exif_has_gps(segment[6:])
+            marker = handle.read(2)
+    return False
+
+
+def _exif_has_gps(tiff: bytes) -> bool:
+    order = "little" if tiff[:2] == b"II" else "big" if tiff[:2] == b"MM" else ""
+    if not order or len(tiff) < 8:
+        return False
+    offset = int.from_bytes(tiff[4:8], order)  # type: ignore[arg-type]
+    if offset + 2 > len(tiff):
+        return False
+    count = int.from_bytes(tiff[offset : offset + 2], order)  # type: ignore[arg-type]
+    for i in range(count):
+        at = offset + 2 + 12 * i
+        if at + 2 <= len(tiff) and int.from_bytes(tiff[at : at + 2], order) == 0x8825:  # type: ignore[arg-type]
+            return True
+    return False
+
+
+def inspect(path: Path, kind: str) -> str | None:
+    """A full look at one evidence file; the problem in words, or None when it is sound.
+
+    Images are decoded completely (a truncated, corrupt or oversized image fails); PDFs must
+    start as PDFs and carry no JavaScript, launch actions, embedded files or markup, also
+    inside compressed streams.
+    """
+    if kind == "pdf":
+        data = path.read_bytes()
+        if not data.startswith(b"%PDF-"):
+            return "it does not start like a PDF"
+        if _PDF_ACTIVE.search(data) or _MARKUP.search(data):
+            return "the PDF contains JavaScript, actions, embedded files or web markup"
+        inflated = 0
+        for match in _STREAM.finditer(data):
+            try:
+                chunk = zlib.decompressobj().decompress(match.group(1), MAX_INFLATED)
+            except zlib.error:
+                continue
+            inflated += len(chunk)
+            if inflated >= MAX_INFLATED:
+                return "the PDF expands to more than 64 MB"
+            if _PDF_ACTIVE.search(chunk) or _MARKUP.search(chunk):
+                return "the PDF contains JavaScript, actions, embedded files or web markup"
+        return None
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        with Image.open(path, formats=["JPEG", "PNG", "WEBP"]) as img:
+            if img.format is None or img.format.lower() != ("jpeg" if kind == "jpeg" else kind):
+                return f"it is not a {kind.upper()} image"
+            if img.width * img.height > MAX_PIXELS:
+                return f"the image is too large ({img.width} × {img.height} pixels)"
+            img.load()
+    except Image.DecompressionBombError:
+        return "the image is too large once decoded (a decompression bomb)"
+    except (OSError, ValueError, SyntaxError) as exc:
+        return f"the image cannot be read ({exc})"
+    return None
+
+
 def digest_of(path: Path) -> str:
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     with path.open("rb") as handle:
@@ -72,7 +164,7 @@ def digest_of(path: Path) -> str:
 def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
     """Decode ``source``, apply its orientation, write clean WebP copies; return the web size."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
-    with Image.open(source) as img:
+    with Image.open(source, formats=["JPEG", "PNG", "WEBP"]) as img:
         img.load()
         oriented = ImageOps.exif_transpose(img)
         mode = "RGBA" if oriented.mode in ("RGBA", "LA", "P") else "RGB"
@@ -123,6 +215,11 @@ def publish(
     images = [(s, p) for s, k, p in jobs if k == "image"]
     for source, kind, paths in jobs:
         if kind == "pdf":
+            problem = inspect(source, "pdf")
+            if problem:
+                store.failed.append(f"{source}: {problem}")
+                results.pop(source, None)
+                continue
             _pdf_copy(source, paths["web"])
             store.encoded += 1
             results[source] = _published(store, results[source].digest, kind, paths)

@@ -123,7 +123,9 @@ def portfolio_folders(root: Path) -> list[Path]:
     return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
 
 
-def check_portfolio(root: Path, folder: Path, scheme: Scheme, today: dt.date) -> PortfolioReport:
+def check_portfolio(
+    root: Path, folder: Path, scheme: Scheme, today: dt.date, deep: bool = False
+) -> PortfolioReport:
     """Parse, check and (when possible) score one portfolio folder."""
     display = (folder / PORTFOLIO_FILE).relative_to(root).as_posix()
     report = PortfolioReport(folder.name, display, folder)
@@ -153,7 +155,7 @@ def check_portfolio(root: Path, folder: Path, scheme: Scheme, today: dt.date) ->
     report.portfolio = portfolio
     if rules is None or catalogue is None:
         return report
-    report.problems += checks.check_portfolio(doc, portfolio, folder, catalogue, rules, today)
+    report.problems += checks.check_portfolio(doc, portfolio, folder, catalogue, rules, today, deep)
     report.assessment = assess(portfolio, catalogue, rules, today)
     report.problems += _explain(doc, report)
     return report
@@ -189,15 +191,19 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
 
 
 def check_repository(
-    root: Path, today: dt.date | None = None, only: Iterable[str] | None = None
+    root: Path,
+    today: dt.date | None = None,
+    only: Iterable[str] | None = None,
+    deep: bool = False,
 ) -> RepositoryReport:
-    """Check the scheme and every portfolio (or only the ids in ``only``)."""
+    """Check the scheme and every portfolio (or only the ids in ``only``); ``deep`` also
+    decodes every image and scans every PDF."""
     today = today or dt.date.today()
     scheme = load_scheme(root)
     wanted = set(only) if only is not None else None
     folders = portfolio_folders(root)
     reports = [
-        check_portfolio(root, folder, scheme, today)
+        check_portfolio(root, folder, scheme, today, deep)
         for folder in folders
         if wanted is None or folder.name in wanted
     ]
