@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import shutil
 import sys
 import traceback
 from collections.abc import Sequence
@@ -165,6 +166,20 @@ def _mkdocs_config_file(root: Path) -> Path:
     raise UsageError(f"{root} has no mkdocs.yml; copy the one from the CIM Portfolio repository")
 
 
+def _commit_time(root: Path) -> str | None:
+    """The current commit's time (seconds since 1970) when ``root`` is a git checkout."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    value = done.stdout.strip()
+    return value if done.returncode == 0 and value.isdigit() else None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     import logging
     import os
@@ -199,15 +214,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     if args.today:
         os.environ[ENV_TODAY] = args.today.isoformat()
+    epoch = _commit_time(root)
+    if epoch and "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch  # the sitemap's dates come from the commit
+    # Build next to the target and swap it in only when complete: a failed build leaves the
+    # previous site as it was.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = out.parent / f".{out.name}.building-{os.getpid()}"
     try:
-        config = load_config(config_file=str(config_file), site_dir=str(out), strict=args.strict)
+        config = load_config(
+            config_file=str(config_file), site_dir=str(building), strict=args.strict
+        )
         build(config)
     except (ConfigurationError, PluginError, Abort) as exc:
         print(f"cim: the site was not built: {exc}", file=sys.stderr)
+        shutil.rmtree(building, ignore_errors=True)
         return EXIT_INVALID
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     finally:
         os.environ.pop(ENV_REPO, None)
         os.environ.pop(ENV_TODAY, None)
+        if epoch and os.environ.get("SOURCE_DATE_EPOCH") == epoch:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    building.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
     shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
     print(
         f"\nThe site is in {shown}/. To browse it:\n"

@@ -105,11 +105,17 @@ def exchange(report: RepositoryReport, semester: str) -> list[Row]:
     return sorted(rows, key=lambda row: row["name"])
 
 
+def _cell(value: str) -> str:
+    """Spreadsheets run a cell that starts with = + - @ (or a tab or return) as a formula; a
+    leading apostrophe makes it plain text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def to_csv(rows: list[Row], columns: Sequence[str]) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()
 
 

@@ -22,7 +22,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from cim.website import Site, SiteError, plan
+from cim.website import Site, SiteError, content_security_policy, plan
 
 log = logging.getLogger("mkdocs.plugins.cim")
 
@@ -64,6 +64,11 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.site: Site | None = None
         self.root = Path(".")
         self.rendered = 0
+        self.serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` injects its own inline live-reload script into every page.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         configured = os.environ.get(ENV_REPO) or self.config.repo
@@ -129,6 +134,16 @@ class CimPlugin(BasePlugin[CimConfig]):
         if total >= 500 and self.rendered % max(1, total // 10) == 0:
             log.info("cim: rendered %d of %d pages", self.rendered, total)
         return site.render(page.file.src_uri)
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        return content_security_policy(output, serving=self.serving)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        if template_name.endswith(".html"):
+            return content_security_policy(output_content, serving=self.serving)
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         site = self.site

@@ -84,6 +84,7 @@ class Portfolio:
     origin_country: str = ""
     languages: tuple[str, ...] = ()
     public: bool = False
+    noindex: bool = False
     bio: str = ""
 
 
@@ -130,5 +131,6 @@ def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
         origin_country=data.get("origin_country", ""),
         languages=tuple(data.get("languages", ())),
         public=data.get("publish", False),
+        noindex=data.get("noindex", False),
         bio=data.get("bio", ""),
     )

@@ -8,9 +8,12 @@ text goes through Jinja's autoescaping, so it is shown as text and never run as 
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -73,6 +76,7 @@ class Page:
     hide: tuple[str, ...] = ()
     description: str = ""
     image: str = ""  # absolute URL of the picture a shared link shows
+    noindex: bool = False  # ask search engines not to index the page
 
     @property
     def url(self) -> str:
@@ -91,6 +95,8 @@ class Page:
             meta["description"] = escape(self.description)
         if self.image:
             meta["og_image"] = escape(self.image)
+        if self.noindex:
+            meta["robots"] = "noindex"
         lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
         return "---\n" + "\n".join(lines) + "\n---\n"
 
@@ -412,12 +418,12 @@ def plan(
     site.store = EvidenceStore(cache or root / ".cache" / "cim")
     sources = list(
         dict.fromkeys(
-            (r.folder / item.file).resolve()
+            path
             for r in published
             if r.portfolio
             for e in r.portfolio.entries
             for item in e.evidence
-            if not item.private
+            if not item.private and (path := _inside(r.folder, item.file)) is not None
         )
     )
     say(f"preparing {len(sources)} evidence file(s)")
@@ -456,6 +462,7 @@ def plan(
                 template="portfolio.html",
                 hide=("navigation", "toc"),
                 description=f"{p.name}'s {scheme} portfolio",
+                noindex=p.noindex,
             ),
         )
         award = site.award_of(r.id)
@@ -472,6 +479,7 @@ def plan(
                     search=False,
                     description=f"{p.name} — {rules.name}, {award.date.year}",
                     image=site_url_of(site_url) + f"certificates/{r.id}/card.png",
+                    noindex=p.noindex,
                 ),
             )
         if _is_exchange(r) and p.start:
@@ -492,6 +500,16 @@ def plan(
     ).encode()
     say(f"{len(site.pages)} pages planned for {len(published)} published portfolio(s)")
     return site
+
+
+def _inside(folder: Path, name: str) -> Path | None:
+    """The evidence file, only if it is a regular file inside the student's own folder (the
+    validator refuses anything else; this is the second lock on the same door)."""
+    parts = Path(name).parts
+    if any(folder.joinpath(*parts[:i]).is_symlink() for i in range(1, len(parts) + 1)):
+        return None
+    real = (folder / name).resolve()
+    return real if real.is_relative_to(folder.resolve()) and real.is_file() else None
 
 
 def site_url_of(value: str) -> str:
@@ -595,6 +613,38 @@ def linkedin_url(
         issueYear=str(issued.year), issueMonth=str(issued.month), certUrl=cert_url, certId=cert_id
     )
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+
+
+_INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
+
+
+def content_security_policy(html: str, *, serving: bool = False) -> str:
+    """Add a Content-Security-Policy ``<meta>`` as the first element of ``<head>``.
+
+    Scripts may come only from the site itself, plus the theme's own inline scripts, each
+    allowed by its SHA-256 hash; nothing from student text can ever be among them, because
+    student text is escaped. ``serving`` (``mkdocs serve``) allows inline scripts for the
+    live-reload script the development server injects.
+    """
+    if "<head>" not in html or 'http-equiv="Content-Security-Policy"' in html:
+        return html
+    if serving:
+        scripts = "'self' 'unsafe-inline'"
+    else:
+        hashes = sorted(
+            {
+                base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode()
+                for m in _INLINE_SCRIPT.finditer(html)
+            }
+        )
+        scripts = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
+    policy = (
+        f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
+    )
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'
+    return html.replace("<head>", "<head>\n    " + meta, 1)
 
 
 class SiteError(Exception):
