@@ -138,6 +138,8 @@ def inspect(path: Path, kind: str) -> str | None:
             if _PDF_ACTIVE.search(chunk) or _MARKUP.search(chunk):
                 return "the PDF contains JavaScript, actions, embedded files or web markup"
         return None
+    if _MARKUP.search(path.read_bytes()):
+        return "the file also contains web markup (it is two files in one); export it again"
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(path, formats=["JPEG", "PNG", "WEBP"]) as img:

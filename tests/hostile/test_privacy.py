@@ -1,0 +1,124 @@
+"""Privacy: identity numbers refused everywhere, no trace of students without consent,
+noindex, and erasure by removing the folder."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cim.checks import looks_like_identity_number
+from helpers import TODAY, check, messages, portfolio, save
+
+# Valid checksums (Luhn) in every written form; samordningsnummer add 60 to the day.
+IDENTITY_NUMBERS = {
+    "personnummer with century and dash": "19811218-9876",
+    "personnummer without century": "811218-9876",
+    "personnummer without separator": "8112189876",
+    "personnummer with century, no separator": "198112189876",
+    "personnummer of a centenarian (+)": "811218+9876",
+    "samordningsnummer": "811278-9873",
+    "samordningsnummer with century": "19811278-9873",
+}
+NOT_IDENTITY = ["19811218-9875", "2024-05-01", "+46 36 10 10 00", "CIM-2026-0001", "811232-9876"]
+
+
+@pytest.mark.parametrize("form", sorted(IDENTITY_NUMBERS))
+def test_identity_numbers_are_recognised(form: str) -> None:
+    assert looks_like_identity_number(f"my number is {IDENTITY_NUMBERS[form]} ok")
+
+
+@pytest.mark.parametrize("text", NOT_IDENTITY)
+def test_other_numbers_are_not_mistaken_for_identity_numbers(text: str) -> None:
+    assert not looks_like_identity_number(text)
+
+
+@pytest.mark.parametrize(
+    "field", ["name", "bio", "title", "reflection", "place", "caption", "language", "file name"]
+)
+def test_identity_numbers_refused_in_every_field(repo: Path, field: str) -> None:
+    number = IDENTITY_NUMBERS["samordningsnummer"]
+    p = portfolio(repo, "anna-lind")
+    entry = p["entries"][1]
+    if field in ("name", "bio"):
+        p[field] = f"Anna {number}"
+    elif field == "language":
+        p["languages"] = [number]
+    elif field == "caption":
+        entry["evidence"][0]["caption"] = number
+    elif field == "file name":
+        folder = repo / "portfolios/anna-lind/evidence"
+        (folder / f"{number}.jpg").write_bytes((folder / "guest-lectures.jpg").read_bytes())
+        entry["evidence"][0]["file"] = f"evidence/{number}.jpg"
+    else:
+        entry[field] = f"text {number}"
+    save(repo, "anna-lind", p)
+    assert "personal identity number" in messages(check(repo, "anna-lind"), "anna-lind")
+
+
+def build(repo: Path, tmp: Path, name: str = "site") -> Path:
+    from conftest import ROOT
+
+    env = {
+        **os.environ,
+        "CIM_REPO": str(repo),
+        "CIM_CACHE": str(tmp / "cache"),
+        "CIM_TODAY": TODAY.isoformat(),
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    out = tmp / name
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "-d", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def traces(site: Path, words: list[str]) -> list[str]:
+    found = []
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".json", ".xml", ".js", ".txt"}:
+            text = path.read_text(encoding="utf-8", errors="replace").lower()
+            found += [f"{path.relative_to(site)}: {w}" for w in words if w.lower() in text]
+    return found
+
+
+def test_a_student_without_consent_leaves_no_trace(repo: Path, tmp_path: Path) -> None:
+    # Lucas withdraws consent: he is an exchange student with an award and countries.
+    p = portfolio(repo, "lucas-moreau")
+    p["publish"] = False
+    save(repo, "lucas-moreau", p)
+    site = build(repo, tmp_path)
+    assert traces(site, ["Lucas", "Moreau", "lucas-moreau", "molu2601"]) == []
+    assert not (site / "students/lucas-moreau").exists()
+    assert not (site / "certificates/lucas-moreau").exists()
+    assert not (site / "exchange/2026-autumn").exists()  # no published exchange student left
+    stats = (site / "statistics/index.html").read_text()
+    assert ">FR<" not in stats  # his home country is not a statistics label either
+
+
+def test_noindex_asks_search_engines_to_skip_the_pages(repo: Path, tmp_path: Path) -> None:
+    p = portfolio(repo, "anna-lind")
+    p["noindex"] = True
+    save(repo, "anna-lind", p)
+    site = build(repo, tmp_path)
+    for page in ("students/anna-lind/index.html", "certificates/anna-lind/index.html"):
+        assert '<meta name="robots" content="noindex">' in (site / page).read_text()
+    assert '<meta name="robots"' not in (site / "students/erik-johansson/index.html").read_text()
+
+
+def test_erasure_removing_the_folder_removes_everything(repo: Path, tmp_path: Path) -> None:
+    import shutil
+
+    before = build(repo, tmp_path, "before")
+    assert traces(before, ["Erik Johansson"])
+    shutil.rmtree(repo / "portfolios/erik-johansson")
+    after = build(repo, tmp_path, "after")
+    assert traces(after, ["Erik Johansson", "erik-johansson", "joer2301"]) == []

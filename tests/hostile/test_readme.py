@@ -1,0 +1,28 @@
+"""The README's numbers are the corpus's numbers."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from corpus import REFUSED_TEXT, TEXT, YAML
+from test_files import CONTENT
+from test_privacy import IDENTITY_NUMBERS
+
+
+def table() -> dict[str, int]:
+    text = (Path(__file__).parent / "README.md").read_text()
+    rows = re.findall(r"^\| ([^|]+?) \| (\d+) \|", text, re.M)
+    return {name.strip().replace("`", ""): int(count) for name, count in rows}
+
+
+def test_readme_counts_match_the_corpus() -> None:
+    rows = table()
+    for category, strings in TEXT.items():
+        assert rows[category.replace("`", "")] == len(strings), category
+    assert rows["Refused text (bidi controls, escape codes, identity numbers)"] == len(REFUSED_TEXT)
+    assert rows["Hostile YAML"] == len(YAML)
+    assert rows["Hostile evidence content"] == len(CONTENT)
+    assert rows["Swedish identity numbers"] == len(IDENTITY_NUMBERS)
+    paths = 7  # test_files.test_paths_out_of_the_folder_are_refused
+    assert rows["Paths and links out of the folder"] == paths
