@@ -234,3 +234,9 @@ def test_no_script_runs_in_chromium(served: str) -> None:
             if path in ("students/anna-lind/", "students/"):
                 assert '"><script>window.__xss=1</script>' in page.inner_text("body"), path
             page.close()
+        phone = browser.new_page(viewport={"width": 375, "height": 812}, is_mobile=True)
+        for path in ("students/anna-lind/", "certificates/anna-lind/", ""):
+            phone.goto(served + path, wait_until="networkidle")
+            width = phone.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= 375, (path, width)  # the 10,000-character word wraps
+        phone.close()
