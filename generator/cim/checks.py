@@ -6,6 +6,7 @@ import datetime as dt
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -186,6 +187,7 @@ def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) ->
 
 _WHERE = {"home": "at home", "abroad": "abroad", "online": "online"}
 
+_SIX_DIGITS = re.compile(r"\d{6}")
 _PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
 
 
@@ -199,6 +201,8 @@ def _luhn(digits: str) -> bool:
 
 def looks_like_identity_number(text: str) -> bool:
     """True when ``text`` holds something shaped like a Swedish personal identity number."""
+    if not _SIX_DIGITS.search(text):  # a fast scan rules out almost every text
+        return False
     for m in _PERSONNUMMER.finditer(text):
         yy, mm, dd, tail = m.groups()
         day = int(dd) - 60 if int(dd) > 60 else int(dd)  # coordination numbers add 60
@@ -242,12 +246,26 @@ def _check_text(doc: Document, path: list[str | int], text: str) -> list[Problem
 
 
 def check_strings(doc: Document) -> list[Problem]:
-    """Every text value in the file: identity numbers and control characters."""
+    """Every text value in the file: identity numbers and control characters.
+
+    The whole file's text is scanned once first; only when something is found are the values
+    walked one by one to say where."""
     problems: list[Problem] = []
+    strings: list[tuple[list[str | int], str]] = []
+    raw = doc.text
+    # The file's own text is scanned first, in one pass; YAML escapes (\\u…) could hide a
+    # character from that scan, so a file that has any is always looked at value by value.
+    if (
+        raw
+        and "\\" not in raw
+        and not _CONTROL.search(raw)
+        and not (looks_like_identity_number(raw))
+    ):
+        return problems
 
     def walk(value: object, path: list[str | int]) -> None:
         if isinstance(value, str):
-            problems.extend(_check_text(doc, path, value))
+            strings.append((path, value))
         elif isinstance(value, dict):
             for k, v in value.items():
                 walk(v, [*path, k])
@@ -256,6 +274,8 @@ def check_strings(doc: Document) -> list[Problem]:
                 walk(v, [*path, i])
 
     walk(doc.data, [])
+    for path, text in strings:
+        problems.extend(_check_text(doc, path, text))
     return problems
 
 
@@ -323,8 +343,11 @@ def check_portfolio(
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
     problems += check_strings(doc)
     problems += check_folder(doc, folder, rules)
+    seen: dict[str, list[tuple[str, Severity]]] = {}  # each evidence file is judged once
     for entry in portfolio.entries:
-        problems += _check_entry(doc, portfolio, entry.index, folder, catalogue, rules, today, deep)
+        problems += _check_entry(
+            doc, portfolio, entry.index, folder, catalogue, rules, today, deep, seen
+        )
     return problems
 
 
@@ -337,7 +360,9 @@ def _check_entry(
     rules: Rules,
     today: dt.date,
     deep: bool = False,
+    seen: dict[str, list[tuple[str, Severity]]] | None = None,
 ) -> list[Problem]:
+    seen = {} if seen is None else seen
     entry = portfolio.entries[index]
     raw = doc.data["entries"][index]
     at: list[str | int] = ["entries", index]
@@ -402,9 +427,13 @@ def _check_entry(
                     )
                 )
     for j, item in enumerate(entry.evidence):
-        problems += _check_evidence(
-            doc, [*at, "evidence", j, "file"], item.file, folder, rules, deep
-        )
+        found = seen.get(item.file)
+        if found is None:
+            found = seen[item.file] = _judge_evidence(doc, item.file, folder, rules, deep)
+        problems += [
+            doc.problem([*at, "evidence", j, "file"], message, severity=severity)
+            for message, severity in found
+        ]
     return problems
 
 
@@ -446,72 +475,68 @@ def _check_own_choice(
     return problems
 
 
-def _check_evidence(
-    doc: Document, at: list[str | int], name: str, folder: Path, rules: Rules, deep: bool = False
-) -> list[Problem]:
+def _judge_evidence(
+    doc: Document, name: str, folder: Path, rules: Rules, deep: bool = False
+) -> list[tuple[str, Severity]]:
+    """What is wrong with one referenced evidence file (empty when nothing)."""
+    error, warning = Severity.ERROR, Severity.WARNING
     where = Path(doc.path).parent.as_posix()
     parts = name.split("/")
     if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
         return [
-            doc.problem(
-                at,
-                f"'{name}' must be a relative path inside your portfolio "
-                "folder, e.g. evidence/certificate.pdf, with forward slashes.",
+            (
+                f"'{name}' must be a relative path inside your portfolio folder, e.g. "
+                "evidence/certificate.pdf, with forward slashes.",
+                error,
             )
         ]
     if ".." in parts or "." in parts or "" in parts:
         return [
-            doc.problem(
-                at,
-                f"'{name}' may not contain '..', '.' or '//'; refer to the file "
-                f"inside {where}/ directly, e.g. evidence/photo.jpg.",
+            (
+                f"'{name}' may not contain '..', '.' or '//'; refer to the file inside "
+                f"{where}/ directly, e.g. evidence/photo.jpg.",
+                error,
             )
         ]
     if any(p.startswith(".") for p in parts):
-        return [doc.problem(at, f"'{name}' is a hidden file; give it a normal name.")]
-    target = folder / name
+        return [(f"'{name}' is a hidden file; give it a normal name.", error)]
+    # With no '..' and no symbolic link on the way, the path cannot leave the folder.
     for depth in range(1, len(parts) + 1):
-        if (folder.joinpath(*parts[:depth])).is_symlink():
+        if folder.joinpath(*parts[:depth]).is_symlink():
             return [
-                doc.problem(
-                    at,
+                (
                     f"'{name}' is or passes through a symbolic link; add the file itself instead.",
+                    error,
                 )
             ]
-    real_folder = os.path.realpath(folder)
-    if os.path.commonpath([real_folder, os.path.realpath(target)]) != real_folder:
-        return [
-            doc.problem(
-                at,
-                f"'{name}' points outside your portfolio folder; put the file in "
-                f"{where}/evidence/ and refer to it from there.",
-            )
-        ]
+    target = folder / name
     suffix = target.suffix.lower().lstrip(".")
     if suffix not in rules.evidence_types:
         return [
-            doc.problem(
-                at,
-                f"'{name}' is a .{suffix or '(none)'} file; allowed evidence "
-                f"types are {', '.join(rules.evidence_types)}.",
+            (
+                f"'{name}' is a .{suffix or '(none)'} file; allowed evidence types are "
+                f"{', '.join(rules.evidence_types)}.",
+                error,
             )
         ]
-    if not target.is_file():
+    try:
+        info = target.stat()
+    except OSError:
+        info = None
+    if info is None or not stat.S_ISREG(info.st_mode):
         return [
-            doc.problem(
-                at,
+            (
                 f"evidence file '{name}' does not exist; add it to "
-                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix "
-                "the name.",
+                f"{(Path(doc.path).parent / name).parent.as_posix()}/ or fix the name.",
+                error,
             )
         ]
-    size = target.stat().st_size
-    if size > rules.evidence_max_mb * 1024 * 1024:
+    if info.st_size > rules.evidence_max_mb * 1024 * 1024:
         return [
-            doc.problem(
-                at,
-                f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is "
+            (
+                f"'{name}' is {info.st_size / 1024 / 1024:.1f} MB; the limit is "
                 f"{rules.evidence_max_mb:g} MB — export a smaller copy.",
+                error,
             )
         ]
     expected = evidence.KIND_OF_SUFFIX.get(suffix)
@@ -520,59 +545,64 @@ def _check_evidence(
     if expected is None or actual != expected:
         shown = f"a {actual.upper()} file" if actual else "not an image or PDF"
         return [
-            doc.problem(
-                at,
-                f"'{name}' is named .{suffix} but its content is {shown}; save "
-                "it in the format its name says.",
+            (
+                f"'{name}' is named .{suffix} but its content is {shown}; save it in the "
+                "format its name says.",
+                error,
             )
         ]
-    problems = []
+    found: list[tuple[str, Severity]] = []
     if actual == "jpeg" and evidence.has_gps(target):
-        problems.append(
-            doc.problem(
-                at,
-                f"'{name}' contains the GPS position where it was taken; "
-                "it is removed when published, but remove it from the "
-                "file in the repository too (most phones have a "
-                "setting to save photos without location).",
-                severity=Severity.WARNING,
+        found.append(
+            (
+                f"'{name}' contains the GPS position where it was taken; it is removed "
+                "when published, but remove it from the file in the repository too (most "
+                "phones have a setting to save photos without location).",
+                warning,
             )
         )
     if deep:
-        found = evidence.inspect(target, actual)
-        if found:
-            problems.append(doc.problem(at, f"'{name}' cannot be accepted: {found}."))
-    return problems
+        problem = evidence.inspect(target, actual)
+        if problem:
+            found.append((f"'{name}' cannot be accepted: {problem}.", error))
+    return found
 
 
 def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
     """Everything inside the portfolio folder: no links, hidden files, case clashes or files
     that are not allowed evidence."""
-    problems = []
-    for current, dirs, files in os.walk(folder, followlinks=False):
-        base = Path(current)
-        names = sorted(dirs + files)
+    problems: list[Problem] = []
+    shown_base = Path(doc.path).parent.as_posix()
+    pending = [(folder, "")]
+    while pending:
+        current, prefix = pending.pop()
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except OSError:
+            continue
         lowered: dict[str, str] = {}
-        for entry in names:
-            path = base / entry
-            rel = path.relative_to(folder).as_posix()
-            shown = f"{Path(doc.path).parent.as_posix()}/{rel}"
-            if path.is_symlink():
+        for entry in entries:
+            name = entry.name
+            rel = prefix + name
+            shown = f"{shown_base}/{rel}"
+            if entry.is_symlink():
                 problems.append(
                     doc.problem([], f"{shown} is a symbolic link; replace it with the file itself.")
                 )
-            elif entry.startswith(".") and entry != ".gitkeep":
+            elif name.startswith(".") and name != ".gitkeep":
                 problems.append(doc.problem([], f"{shown} is a hidden file or folder; remove it."))
-            elif entry.lower() in lowered:
+            elif name.lower() in lowered:
                 problems.append(
                     doc.problem(
                         [],
-                        f"{shown} and {lowered[entry.lower()]} differ only "
+                        f"{shown} and {lowered[name.lower()]} differ only "
                         "in upper and lower case; rename one.",
                     )
                 )
-            elif path.is_file() and rel != "portfolio.yml" and entry != ".gitkeep":
-                suffix = path.suffix.lower().lstrip(".")
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append((Path(entry.path), rel + "/"))
+            elif rel != "portfolio.yml" and name != ".gitkeep":
+                suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
                 if suffix not in rules.evidence_types:
                     problems.append(
                         doc.problem(
@@ -582,6 +612,5 @@ def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
                             "remove it.",
                         )
                     )
-            lowered.setdefault(entry.lower(), entry)
-        dirs[:] = [d for d in dirs if not (base / d).is_symlink() and not d.startswith(".")]
+            lowered.setdefault(name.lower(), name)
     return problems

@@ -539,6 +539,26 @@ def cmd_ownership(args: argparse.Namespace) -> int:
     return EXIT_OK if decision.allowed else EXIT_INVALID
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from cim.demorepo import generate
+
+    root = _repo(args)
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise UsageError(f"{out} is not empty; choose a new folder")
+    awards = generate(
+        root,
+        out,
+        args.students,
+        args.seed,
+        today=args.today,
+        progress=lambda message: print(message, file=sys.stderr),
+    )
+    print(f"{args.students} portfolios and {awards} awards written to {out}.")
+    print(f"Check them with: cim validate --repo {out}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -709,6 +729,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="the administrators' user ids (YAML `user_ids:`), read from the base",
     )
     p.set_defaults(func=cmd_ownership)
+
+    p = sub.add_parser(
+        "demo",
+        parents=[common],
+        help="generate a realistic repository of any size",
+        description="Write a demo repository with the catalogue and rules of --repo and N "
+        "generated students (3–25 activities each, reflections, evidence images, exchange "
+        "students, students without consent, awards). The same seed gives the same result.",
+    )
+    p.add_argument("--students", type=int, required=True, metavar="N")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser(
         "keys",

@@ -21,6 +21,7 @@ nodes (an "alias bomb" is tiny on disk and enormous once walked).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ MAX_BYTES = 1 << 20  # a portfolio of 500 long entries fits easily in 1 MiB
 MAX_DEPTH = 64
 MAX_NODES = 200_000
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 _PLAIN = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -102,24 +104,33 @@ class _Loader(_BaseLoader):
         self.duplicates: list[Duplicate] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[object, int] = {}
-        for key_node, _ in node.value:
-            if key_node.tag != _STR and key_node.tag != "tag:yaml.org,2002:merge":
-                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
-                raise _refuse(
-                    key_node,
-                    f"the key {shown!r} is not text; write keys as words "
-                    "(quote it if it looks like a number)",
-                )
-            if isinstance(key_node, yaml.ScalarNode):
-                key = key_node.value
-                if key in seen:
-                    mark = key_node.start_mark
+        pairs = node.value
+        # The common case costs two quick passes: every key is text, and none repeats.
+        if not all(k.tag == _STR for k, _ in pairs):
+            for key_node, _ in pairs:
+                if key_node.tag not in (_STR, _MERGE):
+                    shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
+                    raise _refuse(
+                        key_node,
+                        f"the key {shown!r} is not text; write keys as words "
+                        "(quote it if it looks like a number)",
+                    )
+        keys = [k.value for k, _ in pairs]
+        if len(set(keys)) != len(keys):
+            first: dict[object, int] = {}
+            for key_node, _ in pairs:
+                mark = key_node.start_mark
+                if key_node.value in first:
                     self.duplicates.append(
-                        Duplicate(str(key), mark.line + 1, mark.column + 1, seen[key])
+                        Duplicate(
+                            str(key_node.value),
+                            mark.line + 1,
+                            mark.column + 1,
+                            first[key_node.value],
+                        )
                     )
                 else:
-                    seen[key] = key_node.start_mark.line + 1
+                    first[key_node.value] = mark.line + 1
         return super().construct_mapping(node, deep=deep)
 
 
@@ -130,6 +141,7 @@ class Document:
     path: str
     data: Any = None
     node: yaml.Node | None = None
+    text: str = ""
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -297,6 +309,7 @@ def parse(text: str, path: str) -> Document:
         return doc
     doc.node = node
     doc.data = data
+    doc.text = text
     for dup in loader.duplicates:
         doc.problems.append(
             Problem(
@@ -314,8 +327,10 @@ def read(path: str, display: str, max_bytes: int = MAX_BYTES) -> Document:
     """Read and parse a file; an unreadable or oversized file is a problem, not a crash."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
-        if len(raw) > max_bytes:
+            # Check the size first: reading with a huge buffer would allocate it every time.
+            too_big = os.fstat(handle.fileno()).st_size > max_bytes
+            raw = b"" if too_big else handle.read()
+        if too_big:
             return Document(
                 display,
                 problems=[
