@@ -1,9 +1,14 @@
-"""The picture a shared certificate link shows (Open Graph, 1200 × 630), drawn with Pillow."""
+"""Pictures of a certificate: the card a shared link shows (Open Graph, 1200 × 630, drawn
+with Pillow) and the QR code that opens its verification (segno, SVG). Both are cached by
+content, and QR codes are made in parallel: choosing a QR mask is slow in pure Python."""
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -67,17 +72,73 @@ def draw(title: str, name: str, programme: str, issuer: str, number: str, note: 
         shown, font = _fit(d, note, 26, 1040)
         d.text((80, 560), shown, font=font, fill=AMBER)
     out = io.BytesIO()
-    img.save(out, "PNG", optimize=True)
+    img.save(out, "PNG", compress_level=6)
     return out.getvalue()
 
 
-def cached(cache: Path, *fields: str) -> Path:
-    """Draw the card once per distinct content and keep it in ``cache``."""
+def _card_path(cache: Path, fields: tuple[str, ...]) -> Path:
     key = hashlib.sha256("\x1f".join((VERSION, *fields)).encode()).hexdigest()[:32]
-    path = cache / "cards" / f"{key}.png"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    return cache / "cards" / f"{key}.png"
+
+
+def _draw_to(job: tuple[str, tuple[str, ...]]) -> None:
+    path, fields = Path(job[0]), job[1]
+    tmp = path.with_suffix(".tmp")
+    tmp.write_bytes(draw(*fields))
+    tmp.replace(path)
+
+
+def cards(jobs: Iterable[tuple[str, ...]], cache: Path, workers: int | None = None) -> list[Path]:
+    """The card file for each set of fields (title, name, programme, issuer, number, note),
+    drawn once per distinct content (in parallel) and kept in ``cache``."""
+    (cache / "cards").mkdir(parents=True, exist_ok=True)
+    paths = [(_card_path(cache, tuple(fields)), tuple(fields)) for fields in jobs]
+    missing = list({str(p): f for p, f in paths if not p.exists()}.items())
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(missing) > 8:
+        with ProcessPoolExecutor(count) as pool:
+            list(pool.map(_draw_to, missing, chunksize=8))
+    else:
+        for job in missing:
+            _draw_to(job)
+    return [p for p, _ in paths]
+
+
+def _qr(url: str) -> str:
+    import segno
+
+    svg: str = segno.make(url, error="m").svg_inline(
+        scale=3,
+        dark="#0b3d5c",
+        light="#ffffff",
+        border=2,
+        omitsize=True,  # a viewBox instead of a fixed size, so CSS can scale it
+        title="QR code: verify this certificate",
+    )
+    return svg
+
+
+def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> dict[str, str]:
+    """An inline SVG QR code for each URL, from the cache or made (in parallel) and cached."""
+    folder = cache / "qr"
+    folder.mkdir(parents=True, exist_ok=True)
+    result: dict[str, str] = {}
+    missing: list[tuple[str, Path]] = []
+    for url in dict.fromkeys(urls):
+        path = folder / (hashlib.sha256((VERSION + url).encode()).hexdigest()[:32] + ".svg")
+        if path.exists():
+            result[url] = path.read_text(encoding="utf-8")
+        else:
+            missing.append((url, path))
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count > 1 and len(missing) > 20:
+        with ProcessPoolExecutor(count) as pool:
+            made = list(pool.map(_qr, [u for u, _ in missing], chunksize=16))
+    else:
+        made = [_qr(u) for u, _ in missing]
+    for (url, path), svg in zip(missing, made, strict=True):
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(draw(*fields))
+        tmp.write_text(svg, encoding="utf-8")
         tmp.replace(path)
-    return path
+        result[url] = svg
+    return result

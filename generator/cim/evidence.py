@@ -36,8 +36,6 @@ class Published:
     kind: str  # "image" | "pdf"
     web_uri: str
     thumb_uri: str = ""
-    width: int = 0
-    height: int = 0
     bytes: int = 0
 
 
@@ -255,11 +253,7 @@ def _published(store: EvidenceStore, digest: str, kind: str, paths: dict[str, Pa
     size = web.stat().st_size if web.exists() else 0
     if kind == "pdf":
         return Published(digest, kind, base + ".pdf", bytes=size)
-    width = height = 0
-    if web.exists():
-        with Image.open(web) as img:
-            width, height = img.size
-    return Published(digest, kind, base + "-web.webp", base + "-thumb.webp", width, height, size)
+    return Published(digest, kind, base + "-web.webp", base + "-thumb.webp", bytes=size)
 
 
 def site_files(store: EvidenceStore, published: Iterable[Published]) -> dict[str, Path]:

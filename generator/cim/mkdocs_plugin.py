@@ -18,7 +18,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
@@ -84,6 +84,7 @@ class CimPlugin(BasePlugin[CimConfig]):
             site = plan(
                 self.root,
                 site_url=config.site_url or "https://cim.example.org/",
+                separate_search=_search_plugin(config) is not None,
                 signing_key=signing_key_from_environment(),
                 today=today,
                 cache=cache,
@@ -145,7 +146,14 @@ class CimPlugin(BasePlugin[CimConfig]):
             return content_security_policy(output_content, serving=self.serving)
         return output_content
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        search = _search_plugin(config)
+        if self.site is not None and search is not None:
+            search.search_index.entries.extend(self.site.search_entries())
+        self._report()
+
+    def _report(self) -> None:
         site = self.site
         if site is None or site.store is None:
             return
@@ -164,6 +172,17 @@ class CimPlugin(BasePlugin[CimConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    """mkdocs-material's search plugin, when it is in use (its index accepts extra entries:
+    mkdocs-material is in maintenance mode, so this stays as it is)."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search") and hasattr(
+            getattr(plugin, "search_index", None), "entries"
+        ):
+            return plugin
+    return None
 
 
 def _nav_sources(nav: Any) -> set[str]:

@@ -118,6 +118,7 @@ class Site:
     issuing: Issuing | None = None
     awards: Awards | None = None
     private_credentials: dict[str, bytes] = field(default_factory=dict)
+    qr: dict[str, str] = field(default_factory=dict)
     _env: jinja2.Environment | None = None
 
     # --- lookups -------------------------------------------------------------------------
@@ -261,7 +262,7 @@ class Site:
             "award": award,
             "issuer": issuing.issuer,
             "official": issuing.signer.official,
-            "qr": qr_svg(page_url + "#verify"),
+            "qr": self.qr.get(page_url + "#verify", ""),
             "linkedin": linkedin_url(
                 name=self.rules.name,
                 organization=issuing.issuer.name,
@@ -339,6 +340,25 @@ class Site:
             "languages": list(report.portfolio.languages),
         }
 
+    def search_entries(self) -> list[dict[str, str]]:
+        """One compact search entry per published portfolio: what people search for (name,
+        programme, countries, activities), never the reflections. Values are HTML-escaped,
+        as the search index holds HTML."""
+        entries = []
+        for r in sorted(self.published, key=lambda r: r.id):
+            p = r.portfolio
+            assert p is not None
+            summary = self._summary(r)
+            facts = [self.title_of("programme", p.programme), " ".join(summary["countries"])]
+            activities = ", ".join(summary["activities"])
+            if len(activities) > 72:
+                activities = activities[:71].rsplit(", ", 1)[0] + " …"
+            text = " · ".join(x for x in (*facts, activities) if x)
+            entries.append(
+                {"location": f"students/{r.id}/", "title": escape(p.name), "text": escape(text)}
+            )
+        return entries
+
     def directory(self) -> list[dict[str, Any]]:
         """The data behind the "find a portfolio" page: what people filter and search by."""
         rows = []
@@ -387,12 +407,15 @@ def plan(
     progress: Progress | None = None,
     site_url: str = "https://cim.example.org/",
     signing_key: str | None = None,
+    separate_search: bool = False,
 ) -> Site:
     """Check the repository and decide every page and file of the public site.
 
     ``signing_key`` (multibase or PEM) signs the credentials; it must be listed as active in
     issuer.yml. Without it a development key signs them and the pages say they are not
-    official."""
+    official. With ``separate_search`` the portfolio pages are left out of the page-by-page
+    search indexing and :meth:`Site.search_entries` describes them instead (much smaller and
+    faster at scale)."""
     say = progress or (lambda _msg: None)
     today = today or dt.date.today()
     say("checking portfolios")
@@ -463,6 +486,7 @@ def plan(
                 hide=("navigation", "toc"),
                 description=f"{p.name}'s {scheme} portfolio",
                 noindex=p.noindex,
+                search=not separate_search,
             ),
         )
         award = site.award_of(r.id)
@@ -541,6 +565,7 @@ def _issue(site: Site, site_url: str, signing_key: str | None, say: Progress) ->
         f"signing {len(students)} credential(s) with the "
         f"{'official' if signer.official else 'development'} key"
     )
+    card_jobs: list[tuple[str, tuple[str, ...]]] = []
     for student in students:
         award = awards.of(student)
         report = reports.get(student)
@@ -558,15 +583,30 @@ def _issue(site: Site, site_url: str, signing_key: str | None, say: Progress) ->
             continue
         site.data[credentials.credential_uri(student)] = signed
         note = "" if signer.official else "Development build: not an official certificate"
-        site.files[f"certificates/{student}/card.png"] = card.cached(
-            site.store.cache if site.store else site.root / ".cache" / "cim",
-            site.rules.name,
-            report.portfolio.name,
-            programme,
-            awards.issuer.name,
-            award.number,
-            note,
+        card_jobs.append(
+            (
+                f"certificates/{student}/card.png",
+                (
+                    site.rules.name,
+                    report.portfolio.name,
+                    programme,
+                    awards.issuer.name,
+                    award.number,
+                    note,
+                ),
+            )
         )
+    cache = site.store.cache if site.store else site.root / ".cache" / "cim"
+    drawn = card.cards([fields for _, fields in card_jobs], cache)
+    site.files.update({uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)})
+    site.qr = card.qr_codes(
+        (
+            issuing.url(credentials.certificate_uri(s)) + "#verify"
+            for s in sorted(published)
+            if awards.of(s) is not None
+        ),
+        cache,
+    )
     site.data[credentials.STATUS_LIST_URI] = credentials.dumps(
         credentials.status_list(awards, issuing)
     )
@@ -574,22 +614,6 @@ def _issue(site: Site, site_url: str, signing_key: str | None, say: Progress) ->
     did_json = credentials.dumps(credentials.did_document(issuing))
     site.data[".well-known/did.json"] = did_json
     site.data["did.json"] = did_json
-
-
-def qr_svg(url: str) -> str:
-    """A QR code for ``url`` as inline SVG."""
-    import segno
-
-    code = segno.make(url, error="m")
-    svg: str = code.svg_inline(
-        scale=3,
-        dark="#0b3d5c",
-        light="#ffffff",
-        border=2,
-        omitsize=True,  # a viewBox instead of a fixed size, so CSS can scale it
-        title="QR code: verify this certificate",
-    )
-    return svg
 
 
 def linkedin_url(
