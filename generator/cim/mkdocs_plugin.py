@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -109,12 +110,8 @@ class CimPlugin(BasePlugin[CimConfig]):
                     config, page.src_uri, content=page.front_matter(), inclusion=inclusion
                 )
             )
-        for uri, path in sorted(site.files.items()):
-            files.append(
-                File.generated(
-                    config, uri, abs_src_path=str(path), inclusion=InclusionLevel.INCLUDED
-                )
-            )
+        # Processed evidence and cards are linked from the cache into the site after the
+        # build (in on_post_build) rather than copied by MkDocs: thousands of files.
         for uri, data in sorted(site.data.items()):
             # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
             files.append(
@@ -151,6 +148,8 @@ class CimPlugin(BasePlugin[CimConfig]):
         search = _search_plugin(config)
         if self.site is not None and search is not None:
             search.search_index.entries.extend(self.site.search_entries())
+        if self.site is not None:
+            place_files(self.site.files, Path(config.site_dir))
         self._report()
 
     def _report(self) -> None:
@@ -172,6 +171,20 @@ class CimPlugin(BasePlugin[CimConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def place_files(files: dict[str, Path], site_dir: Path) -> None:
+    """Put each cached file at its place in the site: a hard link where the file system
+    allows it (no copy of thousands of images), else a copy."""
+    for uri, source in sorted(files.items()):
+        target = site_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
 
 
 def _search_plugin(config: MkDocsConfig) -> Any:

@@ -12,7 +12,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
-import posixpath
+import os
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -49,11 +49,12 @@ def url_of(src_uri: str) -> str:
 
 
 def rel(from_url: str, to: str) -> str:
-    """A link from the page at ``from_url`` to ``to`` (a page URL or a file URI)."""
-    target = posixpath.relpath(to.rstrip("/") or ".", from_url.rstrip("/") or ".")
-    if to.endswith("/") or to == "":
-        return "./" if target == "." else target + "/"
-    return target
+    """A link from the page at ``from_url`` to ``to`` (a page URL or a file URI).
+
+    Every page URL is a folder ("students/anna-lind/"), so the way up is one "../" per level;
+    this is called for every link on every page, so it avoids path arithmetic."""
+    up = "../" * from_url.count("/")
+    return (up + to) or "./"
 
 
 def semester_of(day: dt.date) -> str:
@@ -119,6 +120,7 @@ class Site:
     awards: Awards | None = None
     private_credentials: dict[str, bytes] = field(default_factory=dict)
     qr: dict[str, str] = field(default_factory=dict)
+    located: dict[tuple[str, str], Path] = field(default_factory=dict)
     _env: jinja2.Environment | None = None
 
     # --- lookups -------------------------------------------------------------------------
@@ -318,7 +320,8 @@ class Site:
             for item in e.evidence:
                 if item.private:
                     continue
-                published = self.evidence.get((report.folder / item.file).resolve())
+                source = self.located.get((report.id, item.file))
+                published = self.evidence.get(source) if source else None
                 if published is not None:
                     items.append((item, published))
             out[e.index] = items
@@ -439,16 +442,19 @@ def plan(
             )
 
     site.store = EvidenceStore(cache or root / ".cache" / "cim")
-    sources = list(
-        dict.fromkeys(
-            path
-            for r in published
-            if r.portfolio
-            for e in r.portfolio.entries
-            for item in e.evidence
-            if not item.private and (path := _inside(r.folder, item.file)) is not None
-        )
-    )
+    located: dict[tuple[str, str], Path] = {}  # (portfolio id, file name) → the real file
+    for r in published:
+        assert r.portfolio is not None
+        real_folder = os.path.realpath(r.folder)
+        for e in r.portfolio.entries:
+            for item in e.evidence:
+                where = (r.id, item.file)
+                if not item.private and where not in located:
+                    path = _inside(real_folder, r.folder, item.file)
+                    if path is not None:
+                        located[where] = path
+    site.located = located
+    sources = list(dict.fromkeys(located.values()))
     say(f"preparing {len(sources)} evidence file(s)")
     site.evidence = publish(site.store, sources, workers=workers)
     site.files.update(site_files(site.store, site.evidence.values()))
@@ -526,14 +532,14 @@ def plan(
     return site
 
 
-def _inside(folder: Path, name: str) -> Path | None:
-    """The evidence file, only if it is a regular file inside the student's own folder (the
-    validator refuses anything else; this is the second lock on the same door)."""
-    parts = Path(name).parts
-    if any(folder.joinpath(*parts[:i]).is_symlink() for i in range(1, len(parts) + 1)):
+def _inside(real_folder: str, folder: Path, name: str) -> Path | None:
+    """The evidence file, only if it really is a regular file inside the student's own folder
+    once every link is followed (the validator refuses links and '..' outright; this is the
+    second lock on the same door)."""
+    real = os.path.realpath(os.path.join(folder, name))
+    if not real.startswith(real_folder + os.sep) or not os.path.isfile(real):
         return None
-    real = (folder / name).resolve()
-    return real if real.is_relative_to(folder.resolve()) and real.is_file() else None
+    return Path(real)
 
 
 def site_url_of(value: str) -> str:

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""CIM Portfolio at university scale, measured against its floors — one table, one run.
+
+    .venv/bin/python benchmarks/run.py            # 1,000 and 10,000 students (about 10 min)
+    .venv/bin/python benchmarks/run.py --quick    # 300 and 1,000 students (under 2 min)
+
+Every figure is a whole process (wall-clock seconds, peak memory of that process), measured
+side by side on the same generated data:
+
+* validation (`cim validate`) against the floor — the same files parsed by PyYAML's C loader
+  and nothing else — and against check-jsonschema with the project's own portfolio schema;
+* a full site build (`cim build`, cold cache) against a plain mkdocs-material build of the
+  same number of simple out-of-nav Markdown pages (the engine's own floor);
+* a rebuild after one portfolio changes, counting the images encoded again;
+* peak memory, site size, search index size and the HTML weight of a portfolio page.
+
+The script installs check-jsonschema into the running environment if it is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TODAY = "2026-11-28"
+
+FLOOR_PARSE = """
+import glob, sys, yaml
+for path in sorted(glob.glob(sys.argv[1] + "/portfolios/*/portfolio.yml")):
+    with open(path, encoding="utf-8") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+"""
+
+PLAIN_MKDOCS = """site_name: Plain floor
+docs_dir: docs
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+not_in_nav: |
+  /s/
+nav:
+  - Home: index.md
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    output: str = ""
+
+
+# Runs a command and reports the peak memory of its largest process (RUSAGE_CHILDREN holds
+# the maximum resident size over every descendant that was waited for).
+PEAK = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+print("PEAK_KB", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run a command as its own process: wall time, peak memory and its output."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", PEAK, *command], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+    peak = next((int(line.split()[1]) for line in done.stderr.splitlines()
+                 if line.startswith("PEAK_KB")), 0)
+    return Run(elapsed, peak / 1024, done.stdout + done.stderr)
+
+
+def ensure_check_jsonschema() -> Path:
+    tool = BIN / "check-jsonschema"
+    if not tool.exists():
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
+                        "--disable-pip-version-check", "check-jsonschema>=0.28,<1"], check=True)
+    return tool
+
+
+def generate(n: int, work: Path) -> Path:
+    repo = work / f"repo-{n}"
+    if not repo.exists():
+        subprocess.run([str(BIN / "cim"), "demo", "--students", str(n), "--out", str(repo),
+                        "--repo", str(ROOT), "--today", TODAY], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return repo
+
+
+def plain_site(n: int, work: Path) -> Path:
+    folder = work / f"plain-{n}"
+    if folder.exists():
+        return folder
+    docs = folder / "docs" / "s"
+    docs.mkdir(parents=True)
+    (folder / "docs" / "index.md").write_text("# Plain\n\nThe floor.\n")
+    (folder / "mkdocs.yml").write_text(PLAIN_MKDOCS)
+    body = "A student who took part in international and intercultural activities. " * 8
+    for i in range(n):
+        (docs / f"p{i:05d}.md").write_text(f"# Student {i}\n\n{body}\n\n- one\n- two\n")
+    return folder
+
+
+def sizes(site: Path) -> tuple[float, float, float]:
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6
+    index = (site / "search/search_index.json").stat().st_size / 1e6
+    pages = sorted(p.stat().st_size for p in site.glob("students/*/index.html"))
+    return total, index, (pages[-1] / 1e3 if pages else 0.0)
+
+
+def rebuild_one(repo: Path, site: Path, env: dict[str, str]) -> tuple[Run, int]:
+    """Change one student's photo and text, rebuild, and count the images encoded again."""
+    from PIL import Image
+
+    folder = sorted((repo / "portfolios").iterdir())[0]
+    photo = next(folder.glob("evidence/*.jpg"))
+    Image.new("RGB", (160, 120), (10, 200, 90)).save(photo, "JPEG")
+    yml = folder / "portfolio.yml"
+    yml.write_text(yml.read_text().replace("bio: ", "bio: Updated. ", 1))
+    result = run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
+    encoded = -1
+    for line in result.output.splitlines():
+        if "encoded," in line:
+            encoded = int(line.split("evidence: ")[1].split(" encoded")[0])
+    return result, encoded
+
+
+def bench(n: int, work: Path, jsonschema_tool: Path) -> dict[str, float]:
+    repo = generate(n, work)
+    files = sorted(str(p) for p in (repo / "portfolios").glob("*/portfolio.yml"))
+    floor = run([sys.executable, "-c", FLOOR_PARSE, str(repo)])
+    validate = run([str(BIN / "cim"), "validate", "--repo", str(repo), "--today", TODAY])
+    schema = run([str(jsonschema_tool), "--schemafile",
+                  str(ROOT / "generator/cim/schemas/portfolio.schema.json"), *files])
+    cache = work / f"cache-{n}"
+    shutil.rmtree(cache, ignore_errors=True)
+    env = {"CIM_CACHE": str(cache), "CIM_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    site = work / f"site-{n}"
+    build = run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
+    plain = plain_site(n, work)
+    floor_build = run([str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"plain-site-{n}")],
+                      {"NO_MKDOCS_2_WARNING": "1"}, cwd=plain)
+    total, index, page = sizes(site)
+    rebuild, encoded = rebuild_one(repo, site, env)
+    return {
+        "students": n, "floor": floor.seconds, "validate": validate.seconds,
+        "validate_mb": validate.peak_mb, "jsonschema": schema.seconds,
+        "build": build.seconds, "build_mb": build.peak_mb, "plain": floor_build.seconds,
+        "rebuild": rebuild.seconds, "encoded": encoded, "site_mb": total, "index_mb": index,
+        "page_kb": page,
+    }
+
+
+def table(results: list[dict[str, float]]) -> str:
+    small, large = results[0], results[-1]
+    rows = [("Students", *(f"{r['students']:,.0f}" for r in results), "", "")]
+
+    def row(label: str, key: str, fmt: str, target: str = "", ok: bool | None = None) -> None:
+        verdict = "" if ok is None else ("met" if ok else "**not met**")
+        rows.append((label, *(fmt.format(r[key]) for r in results), target, verdict))
+
+    row("Parse floor: PyYAML C loader only (s)", "floor", "{:.2f}")
+    row("`cim validate` (s)", "validate", "{:.2f}")
+    for r in results:
+        r["vs_floor"] = r["validate"] / r["floor"]
+        r["vs_schema"] = r["jsonschema"] / r["validate"]
+        r["vs_plain"] = r["build"] / r["plain"]
+    row("  … × the parse floor", "vs_floor", "{:.2f}×", "≤ 1.3× at the largest",
+        large["vs_floor"] <= 1.3)
+    row("check-jsonschema, same schema and files (s)", "jsonschema", "{:.2f}")
+    row("  … `cim validate` is faster by", "vs_schema", "{:.0f}×", "≥ 20×",
+        large["vs_schema"] >= 20)
+    row("`cim build`, cold cache (s)", "build", "{:.1f}")
+    row("Plain mkdocs-material, same number of pages (s)", "plain", "{:.1f}")
+    row("  … build × the plain floor", "vs_plain", "{:.2f}×", "≤ 1.5×", large["vs_plain"] <= 1.5)
+    rows.append(("Build growth, largest ÷ smallest", "", f"{large['build'] / small['build']:.1f}×",
+                 f"≤ {large['students'] / small['students'] * 1.1:.0f}× (linear)",
+                 "met" if large["build"] / small["build"]
+                 <= large["students"] / small["students"] * 1.1 else "**not met**"))
+    row("Rebuild after one portfolio changed (s)", "rebuild", "{:.1f}")
+    row("  … images encoded again", "encoded", "{:.0f}", "only that portfolio's (1)",
+        all(r["encoded"] == 1 for r in results))
+    row("Peak memory, validate (MB)", "validate_mb", "{:.0f}", "≤ 1024",
+        max(r["validate_mb"] for r in results) <= 1024)
+    row("Peak memory, build (MB)", "build_mb", "{:.0f}", "≤ 1024",
+        max(r["build_mb"] for r in results) <= 1024)
+    row("Site size (MB)", "site_mb", "{:.0f}")
+    row("Search index (MB)", "index_mb", "{:.2f}", "≤ 2 MB", large["index_mb"] <= 2)
+    row("Largest portfolio page, HTML (KB)", "page_kb", "{:.0f}", "≤ 60 KB",
+        max(r["page_kb"] for r in results) <= 60)
+    head = ["Measure", *(f"{r['students']:,.0f}" for r in results), "Target", "Verdict"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows[1:]]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="300 and 1,000 students")
+    parser.add_argument("--students", help="comma-separated sizes (default 1000,10000)")
+    parser.add_argument("--work", help="keep the generated data in this folder")
+    args = parser.parse_args()
+    counts = [int(x) for x in (args.students or ("300,1000" if args.quick else "1000,10000"))
+              .split(",")]
+    tool = ensure_check_jsonschema()
+    work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="cim-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results = []
+    for n in counts:
+        print(f"measuring {n:,} students …", file=sys.stderr, flush=True)
+        results.append(bench(n, work, tool))
+    print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, "
+          f"{time.perf_counter() - started:.0f} s in all\n")
+    print(table(results))
+    if not args.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
