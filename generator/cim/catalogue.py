@@ -30,7 +30,7 @@ def unit_word(unit: str, amount: float) -> str:
     return one if amount == 1 else many
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Band:
     min: float
     max: float | None
@@ -53,7 +53,7 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PointsRule:
     """How one entry of an activity earns points: fixed, per unit, by bands or by claim."""
 
@@ -79,7 +79,7 @@ class PointsRule:
         return self.kind in ("per_unit", "bands")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Activity:
     id: str
     title: str
@@ -115,7 +115,7 @@ class Activity:
         return text + (f" ({', '.join(limits)})" if limits else "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Catalogue:
     activities: tuple[Activity, ...]
     note: str = ""

@@ -17,7 +17,7 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Evidence:
     file: str
     kind: str = "other"
@@ -25,7 +25,7 @@ class Evidence:
     private: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Entry:
     index: int
     activity: str
@@ -68,7 +68,7 @@ class Entry:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Portfolio:
     id: str
     name: str

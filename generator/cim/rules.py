@@ -15,14 +15,14 @@ Location = Literal["home", "abroad", "online"]
 Level = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Named:
     id: str
     title: str
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Programme:
     id: str
     title: str
@@ -30,7 +30,7 @@ class Programme:
     reason: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Category:
     id: str
     title: str
@@ -40,7 +40,7 @@ class Category:
     required: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Where:
     """A filter on counted activities; an empty filter matches everything."""
 
@@ -56,7 +56,7 @@ class Where:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Requirement:
     """One node of a requirement tree.
 
@@ -74,14 +74,14 @@ class Requirement:
     path: tuple[str | int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Window:
     start: str = "study_start"
     end: str = "study_end"
     days_before: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Cohort:
     id: str
     title: str
@@ -93,7 +93,7 @@ class Cohort:
     requirements: tuple[Requirement, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Proof:
     """What an entry must carry to count: evidence, a reflection, or (with ``any``) either."""
 
@@ -106,7 +106,7 @@ class Proof:
     mode: Literal["all", "any"] = "all"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OwnChoice:
     allowed: bool = False
     max_points: int | None = None
@@ -116,7 +116,7 @@ class OwnChoice:
     proof: Proof = field(default_factory=Proof)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rules:
     name: str
     institution: str

@@ -12,7 +12,7 @@ from cim.portfolio import Portfolio
 from cim.rules import Cohort, Requirement, Rules, Where
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequirementResult:
     text: str
     met: bool
