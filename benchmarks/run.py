@@ -74,30 +74,61 @@ sys.exit(code)
 def run(command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run a command as its own process: wall time, peak memory and its output."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", PEAK, *command], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, cwd=cwd, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, *command],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=cwd,
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
-    peak = next((int(line.split()[1]) for line in done.stderr.splitlines()
-                 if line.startswith("PEAK_KB")), 0)
+    peak = next(
+        (int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_KB")), 0
+    )
     return Run(elapsed, peak / 1024, done.stdout + done.stderr)
 
 
 def ensure_check_jsonschema() -> Path:
     tool = BIN / "check-jsonschema"
     if not tool.exists():
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", "check-jsonschema>=0.28,<1"], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "check-jsonschema>=0.28,<1",
+            ],
+            check=True,
+        )
     return tool
 
 
 def generate(n: int, work: Path) -> Path:
     repo = work / f"repo-{n}"
     if not repo.exists():
-        subprocess.run([str(BIN / "cim"), "demo", "--students", str(n), "--out", str(repo),
-                        "--repo", str(ROOT), "--today", TODAY], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(BIN / "cim"),
+                "demo",
+                "--students",
+                str(n),
+                "--out",
+                str(repo),
+                "--repo",
+                str(ROOT),
+                "--today",
+                TODAY,
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     return repo
 
 
@@ -144,23 +175,40 @@ def bench(n: int, work: Path, jsonschema_tool: Path) -> dict[str, float]:
     files = sorted(str(p) for p in (repo / "portfolios").glob("*/portfolio.yml"))
     floor = run([sys.executable, "-c", FLOOR_PARSE, str(repo)])
     validate = run([str(BIN / "cim"), "validate", "--repo", str(repo), "--today", TODAY])
-    schema = run([str(jsonschema_tool), "--schemafile",
-                  str(ROOT / "generator/cim/schemas/portfolio.schema.json"), *files])
+    schema = run(
+        [
+            str(jsonschema_tool),
+            "--schemafile",
+            str(ROOT / "generator/cim/schemas/portfolio.schema.json"),
+            *files,
+        ]
+    )
     cache = work / f"cache-{n}"
     shutil.rmtree(cache, ignore_errors=True)
     env = {"CIM_CACHE": str(cache), "CIM_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
     site = work / f"site-{n}"
     build = run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
     plain = plain_site(n, work)
-    floor_build = run([str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"plain-site-{n}")],
-                      {"NO_MKDOCS_2_WARNING": "1"}, cwd=plain)
+    floor_build = run(
+        [str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"plain-site-{n}")],
+        {"NO_MKDOCS_2_WARNING": "1"},
+        cwd=plain,
+    )
     total, index, page = sizes(site)
     rebuild, encoded = rebuild_one(repo, site, env)
     return {
-        "students": n, "floor": floor.seconds, "validate": validate.seconds,
-        "validate_mb": validate.peak_mb, "jsonschema": schema.seconds,
-        "build": build.seconds, "build_mb": build.peak_mb, "plain": floor_build.seconds,
-        "rebuild": rebuild.seconds, "encoded": encoded, "site_mb": total, "index_mb": index,
+        "students": n,
+        "floor": floor.seconds,
+        "validate": validate.seconds,
+        "validate_mb": validate.peak_mb,
+        "jsonschema": schema.seconds,
+        "build": build.seconds,
+        "build_mb": build.peak_mb,
+        "plain": floor_build.seconds,
+        "rebuild": rebuild.seconds,
+        "encoded": encoded,
+        "site_mb": total,
+        "index_mb": index,
         "page_kb": page,
     }
 
@@ -179,29 +227,62 @@ def table(results: list[dict[str, float]]) -> str:
         r["vs_floor"] = r["validate"] / r["floor"]
         r["vs_schema"] = r["jsonschema"] / r["validate"]
         r["vs_plain"] = r["build"] / r["plain"]
-    row("  … × the parse floor", "vs_floor", "{:.2f}×", "≤ 1.3× at the largest",
-        large["vs_floor"] <= 1.3)
+    row(
+        "  … × the parse floor",
+        "vs_floor",
+        "{:.2f}×",
+        "≤ 1.3× at the largest",
+        large["vs_floor"] <= 1.3,
+    )
     row("check-jsonschema, same schema and files (s)", "jsonschema", "{:.2f}")
-    row("  … `cim validate` is faster by", "vs_schema", "{:.0f}×", "≥ 20×",
-        large["vs_schema"] >= 20)
+    row(
+        "  … `cim validate` is faster by", "vs_schema", "{:.0f}×", "≥ 20×", large["vs_schema"] >= 20
+    )
     row("`cim build`, cold cache (s)", "build", "{:.1f}")
     row("Plain mkdocs-material, same number of pages (s)", "plain", "{:.1f}")
     row("  … build × the plain floor", "vs_plain", "{:.2f}×", "≤ 1.5×", large["vs_plain"] <= 1.5)
-    rows.append(("Build growth, largest ÷ smallest", "", f"{large['build'] / small['build']:.1f}×",
-                 f"≤ {large['students'] / small['students'] * 1.1:.0f}× (linear)",
-                 "met" if large["build"] / small["build"]
-                 <= large["students"] / small["students"] * 1.1 else "**not met**"))
+    rows.append(
+        (
+            "Build growth, largest ÷ smallest",
+            "",
+            f"{large['build'] / small['build']:.1f}×",
+            f"≤ {large['students'] / small['students'] * 1.1:.0f}× (linear)",
+            "met"
+            if large["build"] / small["build"] <= large["students"] / small["students"] * 1.1
+            else "**not met**",
+        )
+    )
     row("Rebuild after one portfolio changed (s)", "rebuild", "{:.1f}")
-    row("  … images encoded again", "encoded", "{:.0f}", "only that portfolio's (1)",
-        all(r["encoded"] == 1 for r in results))
-    row("Peak memory, validate (MB)", "validate_mb", "{:.0f}", "≤ 1024",
-        max(r["validate_mb"] for r in results) <= 1024)
-    row("Peak memory, build (MB)", "build_mb", "{:.0f}", "≤ 1024",
-        max(r["build_mb"] for r in results) <= 1024)
+    row(
+        "  … images encoded again",
+        "encoded",
+        "{:.0f}",
+        "only that portfolio's (1)",
+        all(r["encoded"] == 1 for r in results),
+    )
+    row(
+        "Peak memory, validate (MB)",
+        "validate_mb",
+        "{:.0f}",
+        "≤ 1024",
+        max(r["validate_mb"] for r in results) <= 1024,
+    )
+    row(
+        "Peak memory, build (MB)",
+        "build_mb",
+        "{:.0f}",
+        "≤ 1024",
+        max(r["build_mb"] for r in results) <= 1024,
+    )
     row("Site size (MB)", "site_mb", "{:.0f}")
     row("Search index (MB)", "index_mb", "{:.2f}", "≤ 2 MB", large["index_mb"] <= 2)
-    row("Largest portfolio page, HTML (KB)", "page_kb", "{:.0f}", "≤ 60 KB",
-        max(r["page_kb"] for r in results) <= 60)
+    row(
+        "Largest portfolio page, HTML (KB)",
+        "page_kb",
+        "{:.0f}",
+        "≤ 60 KB",
+        max(r["page_kb"] for r in results) <= 60,
+    )
     head = ["Measure", *(f"{r['students']:,.0f}" for r in results), "Target", "Verdict"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows[1:]]
@@ -214,8 +295,9 @@ def main() -> int:
     parser.add_argument("--students", help="comma-separated sizes (default 1000,10000)")
     parser.add_argument("--work", help="keep the generated data in this folder")
     args = parser.parse_args()
-    counts = [int(x) for x in (args.students or ("300,1000" if args.quick else "1000,10000"))
-              .split(",")]
+    counts = [
+        int(x) for x in (args.students or ("300,1000" if args.quick else "1000,10000")).split(",")
+    ]
     tool = ensure_check_jsonschema()
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="cim-bench-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -224,8 +306,10 @@ def main() -> int:
     for n in counts:
         print(f"measuring {n:,} students …", file=sys.stderr, flush=True)
         results.append(bench(n, work, tool))
-    print(f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, "
-          f"{time.perf_counter() - started:.0f} s in all\n")
+    print(
+        f"{os.cpu_count()} CPU(s), Python {sys.version.split()[0]}, "
+        f"{time.perf_counter() - started:.0f} s in all\n"
+    )
     print(table(results))
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_build
 from PIL import Image
+
+from conftest import ROOT, run_build
 
 BIN = Path(sys.executable).parent
 

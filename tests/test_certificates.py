@@ -11,11 +11,13 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image
+
 from cim import keys, verify
 from cim.cli import main
 from cim.website import linkedin_url
+
 from conftest import ROOT, TODAY, copy_repo, run_build
-from PIL import Image
 
 BIN = Path(sys.executable).parent
 CERTIFIED = ["anna-lind", "fatima-hassan", "lucas-moreau"]

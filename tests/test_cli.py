@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from cim.cli import main
+
 from conftest import ROOT, TODAY
 
 DEMO_POINTS = {

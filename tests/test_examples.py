@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from cim.repository import check_repository
+
 from conftest import ROOT, TODAY
 
 EXAMPLES = ROOT / "examples"

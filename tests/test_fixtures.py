@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from cim.cli import main
+
 from conftest import TODAY
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cim import integrity, keys
 
 VECTORS = Path(__file__).parent / "vectors"

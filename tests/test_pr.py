@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from cim.cli import main
 from cim.ownership import Change, decide
+
 from conftest import ROOT, TODAY, copy_repo
 
 ANNA, ERIK, NEWCOMER, ADMIN = 910000001, 910000002, 910000555, 910000900

@@ -6,9 +6,10 @@ import datetime as dt
 from collections import Counter, defaultdict
 from typing import Any
 
-from engine import activity, rules, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from engine import activity, rules, run
 
 CATALOGUE = [
     activity("fixed", 10, max_times=3),

@@ -4,6 +4,7 @@ import json
 
 import jsonschema
 import pytest
+
 from cim import schema
 from cim.source import parse
 

@@ -6,11 +6,13 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PIL import Image
+
 from cim import charts, evidence
 from cim.demo import save_photo
 from cim.website import plan, rel, semester_of, url_of
+
 from conftest import TODAY
-from PIL import Image
 
 DAY = dt.date.fromisoformat(TODAY)
 

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+
 from conftest import ROOT
 
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
 from cim.repository import RepositoryReport, check_repository
 
 TODAY = dt.date(2026, 11, 28)

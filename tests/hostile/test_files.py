@@ -10,9 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from cim.demo import save_photo
-from helpers import check, messages, portfolio, save
 from PIL import Image
+
+from cim.demo import save_photo
+
+from helpers import check, messages, portfolio, save
 
 SARA = "sara-ahmed"
 

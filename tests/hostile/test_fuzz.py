@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cim import evidence
 from cim.repository import check_repository
 from cim.source import parse
+
 from helpers import TODAY
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 KEYS = [
     "id",

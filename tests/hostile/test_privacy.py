@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from cim.checks import looks_like_identity_number
+
 from helpers import TODAY, check, messages, portfolio, save
 
 # Valid checksums (Luhn) in every written form; samordningsnummer add 60 to the day.

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from helpers import TODAY
 
 CIM = str(Path(sys.executable).parent / "cim")

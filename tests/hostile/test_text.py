@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from cim import exports
 from cim.website import plan
+
 from corpus import REFUSED_TEXT, TEXT
 from helpers import TODAY, check, messages, portfolio, save
 

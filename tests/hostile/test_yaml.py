@@ -8,6 +8,7 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+
 from corpus import INVALID_UTF8, YAML
 from helpers import check, messages
 
