@@ -82,10 +82,17 @@ class Awards:
     issuer: Issuer
     ceremonies: dict[str, Ceremony] = field(default_factory=dict)
     awards: list[Award] = field(default_factory=list)
+    _by_student: dict[str, list[Award]] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
 
     def of(self, student: str) -> Award | None:
         """The student's current award: the one not revoked, else the latest revoked one."""
-        mine = [a for a in self.awards if a.student == student]
+        if self._indexed != len(self.awards):  # index once (again if awards were added)
+            self._by_student = {}
+            for award in self.awards:
+                self._by_student.setdefault(award.student, []).append(award)
+            self._indexed = len(self.awards)
+        mine = self._by_student.get(student, [])
         live = [a for a in mine if not a.revoked]
         chosen = live or mine
         return chosen[-1] if chosen else None

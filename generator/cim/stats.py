@@ -29,7 +29,8 @@ def gather(
     stats = Statistics(
         participants=len(everyone), certified=sum(a.met for a in everyone), published=len(published)
     )
-    default = [a for a in everyone if a.cohort.id == _main_cohort(everyone)]
+    main = _main_cohort(everyone)
+    default = [a for a in everyone if a.cohort.id == main]
     stats.points = [a.points for a in default]
     stats.threshold = default[0].required if default else 0
     activities: Counter[str] = Counter()
