@@ -59,3 +59,41 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     done = run_build([str(mkdocs), "build", "--strict", "-d", str(site)], tmp)
     assert done.returncode == 0, done.stdout + done.stderr
     return site, done.stderr
+
+
+def build_copy(
+    repo: Path, out: Path, tmp: Path, *, key: str | None = None, strict: bool = False
+) -> Path:
+    """Build the site of another repository (``repo``) with this repository's mkdocs.yml,
+    as the real `mkdocs build` does, signed with ``key`` (or the development key)."""
+    env = {
+        **os.environ,
+        "CIM_REPO": str(repo),
+        "CIM_CACHE": str(tmp / "cache"),
+        "CIM_TODAY": TODAY,
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    env.pop("CIM_SIGNING_KEY", None)
+    if key:
+        env["CIM_SIGNING_KEY"] = key
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    command = [str(mkdocs), "build", *(["--strict"] if strict else []), "-d", str(out)]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def git(repo: Path, *args: str) -> str:
+    """Run git in ``repo`` with a fixed identity and date (for reproducible commits)."""
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": "2026-11-01T12:00:00Z",
+        "GIT_COMMITTER_DATE": "2026-11-01T12:00:00Z",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    ).stdout

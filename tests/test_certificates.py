@@ -17,6 +17,7 @@ from cim import keys, verify
 from cim.cli import main
 from cim.website import linkedin_url
 
+import conftest
 from conftest import ROOT, TODAY, copy_repo, run_build
 
 BIN = Path(sys.executable).parent
@@ -217,30 +218,7 @@ def test_builds_are_byte_identical(built: tuple[Path, str], tmp_path: Path) -> N
 
 def build_copy(repo: Path, tmp: Path, name: str, key: str | None) -> Path:
     """Build ``repo`` with this repository's mkdocs.yml into tmp/name, signed with ``key``."""
-    import os
-    import subprocess
-
-    env = {
-        **os.environ,
-        "CIM_REPO": str(repo),
-        "CIM_CACHE": str(tmp / "cache"),
-        "CIM_TODAY": TODAY,
-        "NO_MKDOCS_2_WARNING": "1",
-    }
-    env.pop("CIM_SIGNING_KEY", None)
-    if key:
-        env["CIM_SIGNING_KEY"] = key
-    out = tmp / name
-    done = subprocess.run(
-        [str(BIN / "mkdocs"), "build", "-d", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return out
+    return conftest.build_copy(repo, tmp / name, tmp, key=key)
 
 
 def set_keys(repo: Path, entries: list[tuple[str, str, str]]) -> None:

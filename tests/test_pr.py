@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +12,10 @@ import pytest
 from cim.cli import main
 from cim.ownership import Change, decide
 
-from conftest import ROOT, TODAY, copy_repo
+from conftest import ROOT, TODAY, copy_repo, git
 
 ANNA, ERIK, NEWCOMER, ADMIN = 910000001, 910000002, 910000555, 910000900
 STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "T": "changed"}
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-    }
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
 
 
 @pytest.fixture

@@ -3,16 +3,13 @@ noindex, and erasure by removing the folder."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from cim.checks import looks_like_identity_number
 
-from helpers import TODAY, check, messages, portfolio, save
+from helpers import check, messages, portfolio, save
 
 # Valid checksums (Luhn) in every written form; samordningsnummer add 60 to the day.
 IDENTITY_NUMBERS = {
@@ -61,26 +58,9 @@ def test_identity_numbers_refused_in_every_field(repo: Path, field: str) -> None
 
 
 def build(repo: Path, tmp: Path, name: str = "site") -> Path:
-    from conftest import ROOT
+    from conftest import build_copy
 
-    env = {
-        **os.environ,
-        "CIM_REPO": str(repo),
-        "CIM_CACHE": str(tmp / "cache"),
-        "CIM_TODAY": TODAY.isoformat(),
-        "NO_MKDOCS_2_WARNING": "1",
-    }
-    out = tmp / name
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "-d", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return out
+    return build_copy(repo, tmp / name, tmp)
 
 
 def traces(site: Path, words: list[str]) -> list[str]:

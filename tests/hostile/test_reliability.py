@@ -10,31 +10,17 @@ from pathlib import Path
 
 import pytest
 
+from conftest import git
 from helpers import TODAY
 
 CIM = str(Path(sys.executable).parent / "cim")
-
-
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_AUTHOR_DATE": "2026-11-01T12:00:00Z",
-        "GIT_COMMITTER_DATE": "2026-11-01T12:00:00Z",
-    }
-    return subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    ).stdout
 
 
 @pytest.fixture
 def gitrepo(repo: Path) -> Path:
     import shutil
 
-    from conftest import ROOT
+    from conftest import ROOT, git
 
     for name in ("mkdocs.yml", "docs", "site_theme"):
         source = ROOT / name

@@ -5,9 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -127,24 +124,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         {"file": f"evidence/{named.name}", "kind": "photo", "caption": "<b>caption</b>"}
     )
     save(repo, ANNA, p)
-    env = {
-        **os.environ,
-        "CIM_REPO": str(repo),
-        "CIM_CACHE": str(tmp / "cache"),
-        "CIM_TODAY": TODAY.isoformat(),
-        "NO_MKDOCS_2_WARNING": "1",
-    }
-    site = tmp / "site"
-    done = subprocess.run(
-        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict", "-d", str(site)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stderr
-    return site
+    from conftest import build_copy
+
+    return build_copy(repo, tmp / "site", tmp, strict=True)
 
 
 def test_no_raw_markup_anywhere_in_the_built_site(hostile_site: Path) -> None:
