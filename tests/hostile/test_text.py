@@ -187,7 +187,7 @@ PAGES = [
 
 
 def test_no_script_runs_in_chromium(served: str) -> None:
-    from test_browser_support import browser_or_skip
+    from chromium import browser_or_skip
 
     with browser_or_skip() as browser:
         for path in PAGES:

@@ -1,4 +1,5 @@
-"""Starting Debian's Chromium for the hostile suite (skipped locally without it, never in CI)."""
+"""Debian's Chromium for the browser tests: where it is, how it starts (headless, with the
+network features this machine does not have turned off), and skipping locally without it."""
 
 from __future__ import annotations
 
