@@ -114,25 +114,18 @@ def load(
     issuer = Issuer(default_issuer, "CIM administrators")
     issuer_path = root / ISSUER_FILE
     if issuer_path.is_file():
-        doc = source.read(str(issuer_path), ISSUER_FILE)
-        problems += doc.problems
-        if doc.ok:
-            found = schema.check(doc, "issuer")
-            problems += found
-            if not found:
-                issuer = _issuer_from(doc.data)
-                problems += _check_keys(doc, issuer)
+        doc, found, usable = schema.load(str(issuer_path), ISSUER_FILE, "issuer")
+        problems += found
+        if usable:
+            issuer = _issuer_from(doc.data)
+            problems += _check_keys(doc, issuer)
     result = Awards(issuer)
     path = root / AWARDS_FILE
     if not path.is_file():
         return result, problems
-    doc = source.read(str(path), AWARDS_FILE)
-    problems += doc.problems
-    if not doc.ok or doc.data is None:
-        return result, problems
-    found = schema.check(doc, "awards")
+    doc, found, usable = schema.load(str(path), AWARDS_FILE, "awards")
     problems += found
-    if found:
+    if not usable or doc.data is None:
         return result, problems
     problems += _build(doc, result, assessments)
     return result, problems

@@ -79,44 +79,29 @@ class RepositoryReport:
         return scheme_ok and all(p.valid for p in self.portfolios)
 
 
-def _read(root: Path, name: str) -> source.Document:
+def _load(root: Path, name: str, kind: schema.Kind) -> tuple[source.Document, list[Problem], bool]:
     path = root / name
     if not path.is_file():
-        return source.Document(
-            name,
-            problems=[
-                Problem(
-                    name,
-                    1,
-                    1,
-                    f"{name} is missing; every CIM repository needs one at its top level.",
-                )
-            ],
+        missing = Problem(
+            name, 1, 1, f"{name} is missing; every CIM repository needs one at its top level."
         )
-    return source.read(str(path), name)
+        return source.Document(name), [missing], False
+    return schema.load(str(path), name, kind)
 
 
 def load_scheme(root: Path) -> Scheme:
     """Load and check ``rules.yml`` and ``activities.yml``."""
-    problems: list[Problem] = []
     rules: Rules | None = None
-    rules_doc = _read(root, RULES_FILE)
-    problems += rules_doc.problems
-    if rules_doc.ok:
-        found = schema.check(rules_doc, "rules")
-        problems += found
-        if not found:
-            rules = rules_from(rules_doc.data)
-            problems += checks.check_rules(rules_doc, rules)
+    rules_doc, problems, usable = _load(root, RULES_FILE, "rules")
+    if usable:
+        rules = rules_from(rules_doc.data)
+        problems += checks.check_rules(rules_doc, rules)
     catalogue: Catalogue | None = None
-    catalogue_doc = _read(root, CATALOGUE_FILE)
-    problems += catalogue_doc.problems
-    if catalogue_doc.ok:
-        found = schema.check(catalogue_doc, "activities")
-        problems += found
-        if not found:
-            catalogue = catalogue_from(catalogue_doc.data, rules)
-            problems += checks.check_catalogue(catalogue_doc, catalogue, rules)
+    catalogue_doc, found, usable = _load(root, CATALOGUE_FILE, "activities")
+    problems += found
+    if usable:
+        catalogue = catalogue_from(catalogue_doc.data, rules)
+        problems += checks.check_catalogue(catalogue_doc, catalogue, rules)
     if rules is not None and catalogue is not None:
         problems += checks.check_references(rules_doc, rules, catalogue)
     return Scheme(rules, catalogue, problems)
@@ -148,13 +133,9 @@ def check_portfolio(
             )
         )
         return report
-    doc = source.read(str(path), display)
-    report.problems += doc.problems
-    if not doc.ok:
-        return report
-    found = schema.check(doc, "portfolio")
+    doc, found, usable = schema.load(str(path), display, "portfolio")
     report.problems += found
-    if found:
+    if not usable:
         return report
     rules, catalogue = scheme.rules, scheme.catalogue
     portfolio = portfolio_from(doc.data, rules.default_cohort if rules else "")

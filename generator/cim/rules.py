@@ -50,11 +50,6 @@ class Where:
     location: tuple[str, ...] = ()
     own_choice: bool | None = None
 
-    def is_empty(self) -> bool:
-        return not (self.category or self.activity or self.aim or self.location) and (
-            self.own_choice is None
-        )
-
 
 @dataclass(slots=True)
 class Requirement:

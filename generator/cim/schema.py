@@ -17,6 +17,7 @@ import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
+from cim import source
 from cim.problems import Problem
 from cim.source import Document
 
@@ -62,6 +63,17 @@ def check(doc: Document, kind: Kind) -> list[Problem]:
         pass
     found = sorted(_full(kind).iter_errors(doc.data), key=lambda e: list(map(str, e.path)))
     return [problem for error in found for problem in _problems(doc, error)]
+
+
+def load(path: str, display: str, kind: Kind) -> tuple[Document, list[Problem], bool]:
+    """Read a file and check it against its schema: the document, every problem found, and
+    whether its data can be used (it parsed and the schema found nothing)."""
+    doc = source.read(path, display)
+    problems = list(doc.problems)
+    if not doc.ok:
+        return doc, problems, False
+    found = check(doc, kind)
+    return doc, problems + found, not found
 
 
 def _schema_of(error: ValidationError) -> dict[str, Any]:

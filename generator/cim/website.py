@@ -30,7 +30,6 @@ from cim.catalogue import OWN_CHOICE, Catalogue
 from cim.credentials import Issuing
 from cim.evidence import EvidenceStore, Published, publish, site_files
 from cim.keys import Signer, did_web, signer_for
-from cim.points import EntryResult
 from cim.repository import PortfolioReport, RepositoryReport, check_repository
 from cim.rules import Rules
 from cim.verdict import Assessment
@@ -394,11 +393,6 @@ def _countries(a: Assessment | None) -> list[str]:
 
 def _is_exchange(report: PortfolioReport) -> bool:
     return bool(report.assessment and "exchange" in report.assessment.cohort.id)
-
-
-def entry_place(r: EntryResult) -> str:
-    parts = [x for x in (r.entry.place, r.entry.country) if x]
-    return ", ".join(parts)
 
 
 def plan(
