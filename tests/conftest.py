@@ -12,6 +12,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = "2026-11-28"  # a fixed "today" so that results never depend on the clock
+SOURCE_DATE_EPOCH = "1795867200"  # noon UTC on that day
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -45,7 +46,13 @@ def repo(tmp_path: Path) -> Path:
 
 def run_build(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:
     """Run a site build of this repository with a fixed day and a private evidence cache."""
-    env = {**os.environ, "CIM_TODAY": TODAY, "CIM_CACHE": str(tmp / "cache")}
+    env = {
+        **os.environ,
+        "CIM_TODAY": TODAY,
+        "CIM_CACHE": str(tmp / "cache"),
+        # The sitemap's dates: fixed, or builds on either side of midnight would differ.
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+    }
     env.pop("CIM_REPO", None)
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 

@@ -187,8 +187,15 @@ def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) ->
 
 _WHERE = {"home": "at home", "abroad": "abroad", "online": "online"}
 
-_SIX_DIGITS = re.compile(r"\d{6}")
-_PERSONNUMMER = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(\d{2})(\d{2})[-+ ]?(\d{4})(?!\d)")
+# Personal identity numbers are written in ASCII digits: [cc]yymmdd, an optional -, + or
+# space, and four digits; a run of digits longer than that is not one.
+_PERSONNUMMER = re.compile(
+    rb"(?<![0-9])(?:19|20)?([0-9]{2})([0-9]{2})([0-9]{2})[-+ ]?([0-9]{4})(?![0-9])"
+)
+_PERSONNUMMER_LENGTH = 14  # at most 12 digits and a separator, and one character after them
+# Every digit becomes "0" and every other byte a space, so that where six digits stand in a
+# row is found by substring search, at the speed of a copy.
+_DIGIT_SHAPE = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
 
 
 def _luhn(digits: str) -> bool:
@@ -201,13 +208,17 @@ def _luhn(digits: str) -> bool:
 
 def looks_like_identity_number(text: str) -> bool:
     """True when ``text`` holds something shaped like a Swedish personal identity number."""
-    if not _SIX_DIGITS.search(text):  # a fast scan rules out almost every text
-        return False
-    for m in _PERSONNUMMER.finditer(text):
-        yy, mm, dd, tail = m.groups()
-        day = int(dd) - 60 if int(dd) > 60 else int(dd)  # coordination numbers add 60
-        if 1 <= int(mm) <= 12 and 1 <= day <= 31 and _luhn(yy + mm + dd + tail):
-            return True
+    data = text.encode("utf-8", "surrogatepass")  # digits and separators are single bytes
+    shape = data.translate(_DIGIT_SHAPE)
+    start = shape.find(b"000000")
+    while start != -1:  # a number starts where a run of six or more digits starts
+        for m in _PERSONNUMMER.finditer(data, start, start + _PERSONNUMMER_LENGTH):
+            yy, mm, dd, tail = (g.decode() for g in m.groups())
+            day = int(dd) - 60 if int(dd) > 60 else int(dd)  # coordination numbers add 60
+            if 1 <= int(mm) <= 12 and 1 <= day <= 31 and _luhn(yy + mm + dd + tail):
+                return True
+        after = shape.find(b" ", start)  # the end of this run of digits
+        start = -1 if after == -1 else shape.find(b"000000", after)
     return False
 
 
@@ -342,11 +353,12 @@ def check_portfolio(
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
     problems += check_strings(doc)
-    problems += check_folder(doc, folder, rules)
+    found, files = _scan_folder(doc, folder, rules)
+    problems += found
     seen: dict[str, list[tuple[str, Severity]]] = {}  # each evidence file is judged once
     for entry in portfolio.entries:
         problems += _check_entry(
-            doc, portfolio, entry.index, folder, catalogue, rules, today, deep, seen
+            doc, portfolio, entry.index, folder, catalogue, rules, today, deep, seen, files
         )
     return problems
 
@@ -361,6 +373,7 @@ def _check_entry(
     today: dt.date,
     deep: bool = False,
     seen: dict[str, list[tuple[str, Severity]]] | None = None,
+    files: dict[str, int] | None = None,
 ) -> list[Problem]:
     seen = {} if seen is None else seen
     entry = portfolio.entries[index]
@@ -429,7 +442,7 @@ def _check_entry(
     for j, item in enumerate(entry.evidence):
         found = seen.get(item.file)
         if found is None:
-            found = seen[item.file] = _judge_evidence(doc, item.file, folder, rules, deep)
+            found = seen[item.file] = _judge_evidence(doc, item.file, folder, rules, deep, files)
         problems += [
             doc.problem([*at, "evidence", j, "file"], message, severity=severity)
             for message, severity in found
@@ -475,14 +488,24 @@ def _check_own_choice(
     return problems
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")
+
+
 def _judge_evidence(
-    doc: Document, name: str, folder: Path, rules: Rules, deep: bool = False
+    doc: Document,
+    name: str,
+    folder: Path,
+    rules: Rules,
+    deep: bool = False,
+    files: dict[str, int] | None = None,
 ) -> list[tuple[str, Severity]]:
-    """What is wrong with one referenced evidence file (empty when nothing)."""
+    """What is wrong with one referenced evidence file (empty when nothing).
+
+    ``files`` is the folder's listing from ``_scan_folder``: the regular files reached
+    without a link, by relative path, with their sizes."""
     error, warning = Severity.ERROR, Severity.WARNING
-    where = Path(doc.path).parent.as_posix()
     parts = name.split("/")
-    if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or "\\" in name:
+    if name.startswith(("/", "\\")) or _DRIVE.match(name) or "\\" in name:
         return [
             (
                 f"'{name}' must be a relative path inside your portfolio folder, e.g. "
@@ -494,14 +517,15 @@ def _judge_evidence(
         return [
             (
                 f"'{name}' may not contain '..', '.' or '//'; refer to the file inside "
-                f"{where}/ directly, e.g. evidence/photo.jpg.",
+                f"{Path(doc.path).parent.as_posix()}/ directly, e.g. evidence/photo.jpg.",
                 error,
             )
         ]
     if any(p.startswith(".") for p in parts):
         return [(f"'{name}' is a hidden file; give it a normal name.", error)]
+    size = files.get(name) if files is not None else None
     # With no '..' and no symbolic link on the way, the path cannot leave the folder.
-    for depth in range(1, len(parts) + 1):
+    for depth in range(1, len(parts) + 1 if size is None else 1):
         if folder.joinpath(*parts[:depth]).is_symlink():
             return [
                 (
@@ -519,11 +543,14 @@ def _judge_evidence(
                 error,
             )
         ]
-    try:
-        info = target.stat()
-    except OSError:
-        info = None
-    if info is None or not stat.S_ISREG(info.st_mode):
+    if size is None:
+        try:
+            info = target.stat()
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISREG(info.st_mode):
+            size = info.st_size
+    if size is None:
         return [
             (
                 f"evidence file '{name}' does not exist; add it to "
@@ -531,17 +558,18 @@ def _judge_evidence(
                 error,
             )
         ]
-    if info.st_size > rules.evidence_max_mb * 1024 * 1024:
+    if size > rules.evidence_max_mb * 1024 * 1024:
         return [
             (
-                f"'{name}' is {info.st_size / 1024 / 1024:.1f} MB; the limit is "
+                f"'{name}' is {size / 1024 / 1024:.1f} MB; the limit is "
                 f"{rules.evidence_max_mb:g} MB — export a smaller copy.",
                 error,
             )
         ]
     expected = evidence.KIND_OF_SUFFIX.get(suffix)
-    with target.open("rb") as handle:
+    with open(target, "rb") as handle:
         actual = evidence.sniff(handle.read(16))
+        gps = actual == "jpeg" and evidence.jpeg_has_gps(handle)
     if expected is None or actual != expected:
         shown = f"a {actual.upper()} file" if actual else "not an image or PDF"
         return [
@@ -552,7 +580,7 @@ def _judge_evidence(
             )
         ]
     found: list[tuple[str, Severity]] = []
-    if actual == "jpeg" and evidence.has_gps(target):
+    if gps:
         found.append(
             (
                 f"'{name}' contains the GPS position where it was taken; it is removed "
@@ -571,7 +599,14 @@ def _judge_evidence(
 def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
     """Everything inside the portfolio folder: no links, hidden files, case clashes or files
     that are not allowed evidence."""
+    return _scan_folder(doc, folder, rules)[0]
+
+
+def _scan_folder(doc: Document, folder: Path, rules: Rules) -> tuple[list[Problem], dict[str, int]]:
+    """The folder's problems, and its regular files reached without a link (relative path →
+    size in bytes)."""
     problems: list[Problem] = []
+    files: dict[str, int] = {}
     shown_base = Path(doc.path).parent.as_posix()
     pending = [(folder, "")]
     while pending:
@@ -602,6 +637,8 @@ def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
             elif entry.is_dir(follow_symlinks=False):
                 pending.append((Path(entry.path), rel + "/"))
             elif rel != "portfolio.yml" and name != ".gitkeep":
+                if entry.is_file(follow_symlinks=False):
+                    files[rel] = entry.stat(follow_symlinks=False).st_size
                 suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
                 if suffix not in rules.evidence_types:
                     problems.append(
@@ -613,4 +650,4 @@ def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
                         )
                     )
             lowered.setdefault(name.lower(), name)
-    return problems
+    return problems, files

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
@@ -83,16 +84,25 @@ def sniff(head: bytes) -> str | None:
 def has_gps(path: Path) -> bool:
     """True when a JPEG's EXIF block holds a GPS position (read from the header only)."""
     with path.open("rb") as handle:
-        head = handle.read(4)
-        if head[:2] != b"\xff\xd8":
-            return False
-        marker = head[2:4]
-        while marker[:1] == b"\xff" and marker[1:2] in {bytes([m]) for m in range(0xE0, 0xF0)}:
-            length = int.from_bytes(handle.read(2), "big")
-            segment = handle.read(max(0, length - 2))
-            if marker == b"\xff\xe1" and segment.startswith(b"Exif\0\0"):
-                return _exif_has_gps(segment[6:])
-            marker = handle.read(2)
+        return jpeg_has_gps(handle)
+
+
+_APP_MARKERS = frozenset(bytes([0xFF, m]) for m in range(0xE0, 0xF0))
+
+
+def jpeg_has_gps(handle: BinaryIO) -> bool:
+    """``has_gps`` for an open file, read from its start."""
+    handle.seek(0)
+    head = handle.read(4)
+    if head[:2] != b"\xff\xd8":
+        return False
+    marker = head[2:4]
+    while marker in _APP_MARKERS:
+        length = int.from_bytes(handle.read(2), "big")
+        segment = handle.read(max(0, length - 2))
+        if marker == b"\xff\xe1" and segment.startswith(b"Exif\0\0"):
+            return _exif_has_gps(segment[6:])
+        marker = handle.read(2)
     return False
 
 

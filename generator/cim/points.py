@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from cim.catalogue import DURATION_DAYS, OWN_CHOICE, Activity, Catalogue, unit_word
 from cim.portfolio import Entry, Portfolio
+from cim.records import compact_pickle
 from cim.rules import Cohort, Rules
 
 COUNTED = "counted"
@@ -30,6 +31,7 @@ NOT_COUNTED = "not counted"
 GROUPED = "grouped"
 
 
+@compact_pickle
 @dataclass(slots=True)
 class EntryResult:
     """The outcome for one entry: the points it counts for and every reason behind them."""

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from cim.records import compact_pickle
+
 
 def parse_date(value: Any) -> dt.date | None:
     """A ``YYYY-MM-DD`` string as a date, or None when it is not a real calendar date."""
@@ -17,6 +19,7 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Evidence:
     file: str
@@ -25,6 +28,7 @@ class Evidence:
     private: bool = False
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Entry:
     index: int
@@ -68,6 +72,7 @@ class Entry:
         )
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Portfolio:
     id: str

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cim.records import compact_pickle
+
 
 class Severity(StrEnum):
     """An error makes a file invalid; a warning only explains something the reader should know."""
@@ -13,6 +15,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Problem:
     """One finding, located as precisely as the source allows (lines and columns count from 1)."""

@@ -28,6 +28,7 @@ from cim.catalogue import Catalogue, catalogue_from
 from cim.points import NOT_COUNTED
 from cim.portfolio import Portfolio, portfolio_from
 from cim.problems import Problem, Severity
+from cim.records import compact_pickle
 from cim.rules import Rules, rules_from
 from cim.verdict import Assessment, assess
 
@@ -37,6 +38,7 @@ PORTFOLIOS_DIR = "portfolios"
 PORTFOLIO_FILE = "portfolio.yml"
 
 
+@compact_pickle
 @dataclass(slots=True)
 class PortfolioReport:
     """One portfolio's outcome: its problems and, when it could be read, its assessment."""
@@ -231,10 +233,10 @@ def check_repository(
     chosen = [f for f in folders if wanted is None or f.name in wanted]
     with _no_cyclic_gc():
         reports = _check_all(root, chosen, scheme, today, deep, workers)
-    scored = {r.id: r.assessment for r in reports}
-    assessments = {folder.name: scored.get(folder.name) for folder in folders}
-    rules = scheme.rules
-    issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
-    awards, problems = awards_file.load(root, assessments, issuer)
+        scored = {r.id: r.assessment for r in reports}
+        assessments = {folder.name: scored.get(folder.name) for folder in folders}
+        rules = scheme.rules
+        issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
+        awards, problems = awards_file.load(root, assessments, issuer)
     scheme.problems.extend(problems)
     return RepositoryReport(root, scheme, reports, awards)

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from cim.catalogue import Catalogue
 from cim.points import EntryResult, score_entries
 from cim.portfolio import Portfolio
+from cim.records import compact_pickle
 from cim.rules import Cohort, Requirement, Rules, Where
 
 
+@compact_pickle
 @dataclass(slots=True)
 class RequirementResult:
     text: str
@@ -32,6 +34,7 @@ class RequirementResult:
         return data
 
 
+@compact_pickle
 @dataclass(slots=True)
 class Assessment:
     """Everything the engine concludes about one portfolio."""

@@ -3,11 +3,14 @@ noindex, and erasure by removing the folder."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cim.checks import looks_like_identity_number
+from cim.checks import _luhn, looks_like_identity_number
 
 from helpers import check, messages, portfolio, save
 
@@ -32,6 +35,37 @@ def test_identity_numbers_are_recognised(form: str) -> None:
 @pytest.mark.parametrize("text", NOT_IDENTITY)
 def test_other_numbers_are_not_mistaken_for_identity_numbers(text: str) -> None:
     assert not looks_like_identity_number(text)
+
+
+PERSONNUMMER = re.compile(
+    r"(?<![0-9])(?:19|20)?([0-9]{2})([0-9]{2})([0-9]{2})[-+ ]?([0-9]{4})(?![0-9])"
+)
+
+
+def _found_by_whole_text_scan(text: str) -> bool:
+    """The plain definition: the pattern tried at every position of the text."""
+    for start in range(len(text)):
+        m = PERSONNUMMER.match(text, start)
+        if m:
+            yy, mm, dd, tail = m.groups()
+            day = int(dd) - 60 if int(dd) > 60 else int(dd)
+            if 1 <= int(mm) <= 12 and 1 <= day <= 31 and _luhn(yy + mm + dd + tail):
+                return True
+    return False
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(sorted(IDENTITY_NUMBERS.values())),
+            st.text("0123456789-+ xé٣", max_size=16),
+        ),
+        max_size=6,
+    )
+)
+def test_the_fast_scan_finds_what_the_plain_definition_finds(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert looks_like_identity_number(text) == _found_by_whole_text_scan(text)
 
 
 @pytest.mark.parametrize(
