@@ -193,9 +193,28 @@ _PERSONNUMMER = re.compile(
     rb"(?<![0-9])(?:19|20)?([0-9]{2})([0-9]{2})([0-9]{2})[-+ ]?([0-9]{4})(?![0-9])"
 )
 _PERSONNUMMER_LENGTH = 14  # at most 12 digits and a separator, and one character after them
-# Every digit becomes "0" and every other byte a space, so that where six digits stand in a
-# row is found by substring search, at the speed of a copy.
-_DIGIT_SHAPE = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+# Bidirectional overrides and isolates can make text display in another order than it is
+# written (a name that reads differently from what it says); other control characters have no
+# place in portfolio text.
+_CONTROL = re.compile(
+    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
+)
+# The shape of UTF-8 text, one byte for each byte: digits become "0", ASCII control
+# characters "!", the first byte of every character that could be one of the other control
+# characters above (U+0080–U+009F, U+061C, U+200E–U+2069) "?", and everything else a space.
+# Substring searches in the shape (at the speed of a copy) rule out almost every text.
+_SHAPE = bytes(
+    0x30
+    if 0x30 <= b <= 0x39
+    else 0x21
+    if b < 0x80 and _CONTROL.match(chr(b))
+    else 0x3F
+    if b in (0xC2, 0xD8, 0xE2)
+    else 0x20
+    for b in range(256)
+)
+_NOT_A_DIGIT = re.compile(rb"[^0]")
 
 
 def _luhn(digits: str) -> bool:
@@ -206,10 +225,12 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def looks_like_identity_number(text: str) -> bool:
-    """True when ``text`` holds something shaped like a Swedish personal identity number."""
+def _utf8(text: str) -> tuple[bytes, bytes]:
     data = text.encode("utf-8", "surrogatepass")  # digits and separators are single bytes
-    shape = data.translate(_DIGIT_SHAPE)
+    return data, data.translate(_SHAPE)
+
+
+def _identity_number_in(data: bytes, shape: bytes) -> bool:
     start = shape.find(b"000000")
     while start != -1:  # a number starts where a run of six or more digits starts
         for m in _PERSONNUMMER.finditer(data, start, start + _PERSONNUMMER_LENGTH):
@@ -217,18 +238,25 @@ def looks_like_identity_number(text: str) -> bool:
             day = int(dd) - 60 if int(dd) > 60 else int(dd)  # coordination numbers add 60
             if 1 <= int(mm) <= 12 and 1 <= day <= 31 and _luhn(yy + mm + dd + tail):
                 return True
-        after = shape.find(b" ", start)  # the end of this run of digits
-        start = -1 if after == -1 else shape.find(b"000000", after)
+        after = _NOT_A_DIGIT.search(shape, start)  # the end of this run of digits
+        start = -1 if after is None else shape.find(b"000000", after.start())
     return False
 
 
-# Bidirectional overrides and isolates can make text display in another order than it is
-# written (a name that reads differently from what it says); other control characters have no
-# place in portfolio text.
-_CONTROL = re.compile(
-    "[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
-    "\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
-)
+def _control_character_in(data: bytes, shape: bytes) -> bool:
+    if b"!" in shape:
+        return True
+    at = shape.find(b"?")
+    while at != -1:
+        if _CONTROL.match(data[at : at + 3].decode("utf-8", "ignore")):
+            return True
+        at = shape.find(b"?", at + 1)
+    return False
+
+
+def looks_like_identity_number(text: str) -> bool:
+    """True when ``text`` holds something shaped like a Swedish personal identity number."""
+    return _identity_number_in(*_utf8(text))
 
 
 def _check_text(doc: Document, path: list[str | int], text: str) -> list[Problem]:
@@ -266,13 +294,10 @@ def check_strings(doc: Document) -> list[Problem]:
     raw = doc.text
     # The file's own text is scanned first, in one pass; YAML escapes (\\u…) could hide a
     # character from that scan, so a file that has any is always looked at value by value.
-    if (
-        raw
-        and "\\" not in raw
-        and not _CONTROL.search(raw)
-        and not (looks_like_identity_number(raw))
-    ):
-        return problems
+    if raw and "\\" not in raw:
+        data, shape = _utf8(raw)
+        if not _control_character_in(data, shape) and not _identity_number_in(data, shape):
+            return problems
 
     def walk(value: object, path: list[str | int]) -> None:
         if isinstance(value, str):
@@ -533,8 +558,8 @@ def _judge_evidence(
                     error,
                 )
             ]
-    target = folder / name
-    suffix = target.suffix.lower().lstrip(".")
+    target = os.path.join(folder, name)
+    suffix = os.path.splitext(parts[-1])[1].lower().lstrip(".")
     if suffix not in rules.evidence_types:
         return [
             (
@@ -545,7 +570,7 @@ def _judge_evidence(
         ]
     if size is None:
         try:
-            info = target.stat()
+            info = os.stat(target)
         except OSError:
             info = None
         if info is not None and stat.S_ISREG(info.st_mode):
@@ -590,7 +615,7 @@ def _judge_evidence(
             )
         )
     if deep:
-        problem = evidence.inspect(target, actual)
+        problem = evidence.inspect(Path(target), actual)
         if problem:
             found.append((f"'{name}' cannot be accepted: {problem}.", error))
     return found

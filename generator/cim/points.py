@@ -132,7 +132,7 @@ def _check_proof(result: EntryResult, activity: Activity) -> bool:
     proof, entry = activity.proof, result.entry
     kinds = proof.evidence_kinds
     has_evidence = any(not kinds or e.kind in kinds for e in entry.evidence)
-    words = entry.words()
+    words = entry.words() if proof.reflection_required or proof.mode == "any" else 0
     has_reflection = bool(entry.reflection.strip()) and words >= proof.min_words
     kinds_text = " or ".join(kinds) if kinds else "evidence"
     if proof.mode == "any" and (proof.evidence_required or proof.reflection_required):
@@ -171,6 +171,7 @@ def _assess_entry(
     rules: Rules,
     cohort: Cohort,
     today: dt.date,
+    dates: tuple[dt.date | None, dt.date | None],
 ) -> EntryResult:
     activity = catalogue.get(entry.activity)
     if activity is None:
@@ -186,7 +187,7 @@ def _assess_entry(
         location=location_of(entry, activity, rules),
         needs_review=own,
     )
-    start, end = window(portfolio, cohort)
+    start, end = dates
     if entry.date is None:
         result.reasons.append("no valid date")
     elif entry.date > today:
@@ -262,8 +263,10 @@ def score_entries(
     portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
 ) -> list[EntryResult]:
     """Assess every entry of ``portfolio``; the result list follows the file's order."""
+    dates = window(portfolio, cohort)
     results = [
-        _assess_entry(e, catalogue, portfolio, rules, cohort, today) for e in portfolio.entries
+        _assess_entry(e, catalogue, portfolio, rules, cohort, today, dates)
+        for e in portfolio.entries
     ]
     by_activity: dict[str, list[EntryResult]] = defaultdict(list)
     for r in results:

@@ -210,7 +210,7 @@ def _check_all(
     # Forked workers inherit the loaded scheme; each checks a contiguous chunk, so the order
     # of the reports is the order of the folders.
     _WORKER.update(root=root, scheme=scheme, today=today, deep=deep)
-    size = max(50, len(folders) // (count * 8))
+    size = max(50, len(folders) // (count * 32))
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
     with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
         return [report for chunk in pool.map(_check_chunk, chunks) for report in chunk]

@@ -51,7 +51,7 @@ _PLAIN = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
-_DEEP_INDENT = re.compile(r"^ {160,}\S", re.M)
+_DEEP_INDENT = "\n" + " " * 160  # a line indented by 160 spaces: 80 levels of two
 
 
 class Refused(yaml.MarkedYAMLError):
@@ -92,6 +92,11 @@ def _undefined(loader: Any, node: yaml.Node) -> Any:
     )
 
 
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> its tag
+_REMEMBERED_LENGTH = 40
+_REMEMBERED_TEXTS = 100_000
+
+
 class _Loader(_BaseLoader):
     yaml_implicit_resolvers = _resolvers()
     yaml_constructors: ClassVar[dict[Any, Any]] = {
@@ -102,6 +107,34 @@ class _Loader(_BaseLoader):
     def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self.duplicates: list[Duplicate] = []
+
+    # The composer asks for the tag of every node (hundreds per portfolio). This loader has no
+    # path resolvers, so a tag depends only on the kind of node and a plain scalar's text;
+    # the answers for short texts (keys, kinds, numbers) are remembered across files.
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: tuple[bool, bool]) -> str:
+        if kind is not yaml.ScalarNode:
+            return _SEQ if kind is yaml.SequenceNode else _MAP
+        if not implicit[0]:
+            return _STR  # quoted text
+        short = len(value) <= _REMEMBERED_LENGTH
+        if short:
+            tag = _RESOLVED.get(value)
+            if tag is not None:
+                return tag
+        tag = _STR
+        for candidate, pattern in self.yaml_implicit_resolvers.get(value[:1], ()):
+            if pattern.match(value):
+                tag = candidate
+                break
+        if short and len(_RESOLVED) < _REMEMBERED_TEXTS:
+            _RESOLVED[value] = tag
+        return tag
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         pairs = node.value
@@ -262,7 +295,8 @@ def _looks_deep(text: str) -> bool:
     return (
         text.count("[") + text.count("{") > 256
         or text.count("- -") > 16
-        or _DEEP_INDENT.search(text) is not None
+        or _DEEP_INDENT in text
+        or text.startswith(_DEEP_INDENT[1:])
     )
 
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cim.checks import _luhn, looks_like_identity_number
+from cim.checks import _CONTROL, _control_character_in, _luhn, _utf8, looks_like_identity_number
 
 from helpers import check, messages, portfolio, save
 
@@ -66,6 +66,11 @@ def _found_by_whole_text_scan(text: str) -> bool:
 def test_the_fast_scan_finds_what_the_plain_definition_finds(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert looks_like_identity_number(text) == _found_by_whole_text_scan(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=40))
+def test_the_fast_scan_finds_every_control_character(text: str) -> None:
+    assert _control_character_in(*_utf8(text)) == bool(_CONTROL.search(text))
 
 
 @pytest.mark.parametrize(
