@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import sys
 from pathlib import Path
 
@@ -193,3 +194,28 @@ def test_mkdocs_serve_rebuilds_when_a_portfolio_changes(repo: Path, tmp_path: Pa
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_every_link_in_the_tabs_navigation_and_footer_leads_to_a_page(
+    built: tuple[Path, str],
+) -> None:
+    """Generated pages reuse one rendering of these parts per folder; from every page, each of
+    their relative links must still arrive where it says."""
+    site, _ = built
+    pages = sorted(site.glob("*/*/index.html")) + sorted(site.glob("*/index.html"))
+    assert any("certificates/" in p.as_posix() for p in pages)
+    checked = 0
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        parts = re.findall(
+            r'<(?:nav|div) class="md-(?:tabs|sidebar md-sidebar--primary)".*?</nav>'
+            r"|<footer.*?</footer>",
+            html,
+            re.S,
+        )
+        assert len(parts) >= 2, page
+        for href in re.findall(r'href="([^"#:?]+)"', "".join(parts)):
+            target = (page.parent / href).resolve()
+            assert (target / "index.html").is_file() or target.is_file(), (page, href)
+            checked += 1
+    assert checked > 10 * len(pages)

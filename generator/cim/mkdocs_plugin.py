@@ -12,10 +12,12 @@ import datetime as dt
 import gc
 import logging
 import os
+import posixpath
 import shutil
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -67,6 +69,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.root = Path(".")
         self.rendered = 0
         self.serving = False
+        self.shared = SharedParts()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects its own inline live-reload script into every page.
@@ -126,6 +129,11 @@ class CimPlugin(BasePlugin[CimConfig]):
         gc.freeze()
         return files
 
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.shared = SharedParts()
+        env.globals["cim_shared"] = self.shared
+        return env
+
     def on_page_content(
         self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -180,6 +188,30 @@ class CimPlugin(BasePlugin[CimConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class SharedParts:
+    """Parts of the theme that come out the same on every generated page in one folder
+    (site_theme/generated.html): rendered for the first and reused for the others.
+
+    Such a part may depend only on where the page is (its links are relative to the page's
+    folder) and on which sidebars the page hides; it must not show the page itself."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str, ...], Markup] = {}
+
+    @staticmethod
+    def _key(part: str, page: MkPage) -> tuple[str, ...]:
+        url = page.url
+        hidden = page.meta.get("hide") or ()
+        return (part, posixpath.dirname(url.rstrip("/")), str(url.count("/")), *hidden)
+
+    def get(self, part: str, page: MkPage) -> Markup | None:
+        return self.parts.get(self._key(part, page))
+
+    def keep(self, part: str, page: MkPage, html: str) -> Markup:
+        kept = self.parts[self._key(part, page)] = Markup(html)
+        return kept
 
 
 def place_files(files: dict[str, Path], site_dir: Path) -> None:
