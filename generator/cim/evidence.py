@@ -22,7 +22,7 @@ from typing import BinaryIO
 from PIL import Image, ImageOps
 
 # Bump when the encoding changes, so that cached files from older versions are not reused.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 THUMB_SIZE = (360, 360)
 WEB_SIZE = (1600, 1600)
 IMAGE_TYPES = {"jpg", "jpeg", "png", "webp"}
@@ -175,6 +175,12 @@ def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
     """Decode ``source``, apply its orientation, write clean WebP copies; return the web size."""
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     with Image.open(source, formats=["JPEG", "PNG", "WEBP"]) as img:
+        if img.format == "JPEG":
+            # A large photo is decoded at a reduced scale (libjpeg's 1/2, 1/4 or 1/8, never
+            # below the web size): about twice as fast for a phone photo.
+            shrink = min(1.0, WEB_SIZE[0] / max(img.size))
+            if shrink < 1:
+                img.draft("RGB", (round(img.width * shrink), round(img.height * shrink)))
         img.load()
         oriented = ImageOps.exif_transpose(img)
         mode = "RGBA" if oriented.mode in ("RGBA", "LA", "P") else "RGB"
@@ -186,11 +192,19 @@ def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
     big.thumbnail(WEB_SIZE)
     small = clean.copy()
     small.thumbnail(THUMB_SIZE)
-    for image, target, quality in ((big, web, 82), (small, thumb, 75)):
-        tmp = target + ".tmp"
-        image.save(tmp, "WEBP", quality=quality, method=4)
-        os.replace(tmp, target)
+    if small.size == big.size:  # a small picture: one encoding serves as both copies
+        _save_webp(big, web, 82)
+        shutil.copyfile(web, thumb)
+    else:
+        _save_webp(big, web, 82)
+        _save_webp(small, thumb, 75)
     return big.size
+
+
+def _save_webp(image: Image.Image, target: str, quality: int) -> None:
+    tmp = target + ".tmp"
+    image.save(tmp, "WEBP", quality=quality, method=4)
+    os.replace(tmp, target)
 
 
 def _pdf_copy(source: Path, target: Path) -> None:
