@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import sys
+from cim.cli import run
 
-from cim.cli import main
-
-sys.exit(main())
+run()

@@ -106,24 +106,40 @@ def status_index(number: str) -> int:
     return (year - 2000) * 10_000 + serial
 
 
+Loaded = tuple[source.Document, list[Problem], bool]
+
+
+def read(root: Path) -> tuple[Loaded | None, Loaded | None]:
+    """issuer.yml and awards.yml read and schema-checked (None for a file that is absent);
+    they need no portfolio, so this can run while the portfolios are being checked."""
+    issuer_path, awards_path = root / ISSUER_FILE, root / AWARDS_FILE
+    return (
+        schema.load(str(issuer_path), ISSUER_FILE, "issuer") if issuer_path.is_file() else None,
+        schema.load(str(awards_path), AWARDS_FILE, "awards") if awards_path.is_file() else None,
+    )
+
+
 def load(
-    root: Path, assessments: Mapping[str, Assessment | None], default_issuer: str
+    root: Path,
+    assessments: Mapping[str, Assessment | None],
+    default_issuer: str,
+    files: tuple[Loaded | None, Loaded | None] | None = None,
 ) -> tuple[Awards, list[Problem]]:
-    """Read and check awards.yml and issuer.yml (both optional) against the portfolios."""
+    """Check awards.yml and issuer.yml (both optional; ``files`` from :func:`read`, else read
+    now) against the portfolios."""
+    issuer_file, awards_file = files if files is not None else read(root)
     problems: list[Problem] = []
     issuer = Issuer(default_issuer, "CIM administrators")
-    issuer_path = root / ISSUER_FILE
-    if issuer_path.is_file():
-        doc, found, usable = schema.load(str(issuer_path), ISSUER_FILE, "issuer")
+    if issuer_file is not None:
+        doc, found, usable = issuer_file
         problems += found
         if usable:
             issuer = _issuer_from(doc.data)
             problems += _check_keys(doc, issuer)
     result = Awards(issuer)
-    path = root / AWARDS_FILE
-    if not path.is_file():
+    if awards_file is None:
         return result, problems
-    doc, found, usable = schema.load(str(path), AWARDS_FILE, "awards")
+    doc, found, usable = awards_file
     problems += found
     if not usable or doc.data is None:
         return result, problems

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import shutil
 import sys
 import traceback
@@ -791,5 +792,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def run() -> None:
+    """The `cim` command: :func:`main`, then leave at once.
+
+    By then everything has been written; letting the interpreter free the reports of
+    thousands of portfolios one object at a time would only delay the exit."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (e.g. `cim validate | head`)
+        code = code or EXIT_USAGE
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -14,12 +14,12 @@ import datetime as dt
 import gc
 import multiprocessing as mp
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cim import awards as awards_file
 from cim import checks, schema, source
@@ -192,6 +192,7 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
+T = TypeVar("T")
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 _WORKER: dict[str, Any] = {}
 
@@ -202,18 +203,28 @@ def _check_chunk(folders: list[Path]) -> list[PortfolioReport]:
 
 
 def _check_all(
-    root: Path, folders: list[Path], scheme: Scheme, today: dt.date, deep: bool, workers: int | None
-) -> list[PortfolioReport]:
+    root: Path,
+    folders: list[Path],
+    scheme: Scheme,
+    today: dt.date,
+    deep: bool,
+    workers: int | None,
+    meanwhile: Callable[[], T],
+) -> tuple[list[PortfolioReport], T]:
+    """Every folder's report, in order, and what ``meanwhile`` returns (it runs here while
+    worker processes check the portfolios)."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(folders) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return [check_portfolio(root, f, scheme, today, deep) for f in folders]
+        return [check_portfolio(root, f, scheme, today, deep) for f in folders], meanwhile()
     # Forked workers inherit the loaded scheme; each checks a contiguous chunk, so the order
     # of the reports is the order of the folders.
     _WORKER.update(root=root, scheme=scheme, today=today, deep=deep)
     size = max(50, len(folders) // (count * 32))
     chunks = [folders[i : i + size] for i in range(0, len(folders), size)]
     with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
-        return [report for chunk in pool.map(_check_chunk, chunks) for report in chunk]
+        results = pool.map(_check_chunk, chunks)
+        done = meanwhile()
+        return [report for chunk in results for report in chunk], done
 
 
 def check_repository(
@@ -232,11 +243,13 @@ def check_repository(
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
     with _no_cyclic_gc():
-        reports = _check_all(root, chosen, scheme, today, deep, workers)
+        reports, files = _check_all(
+            root, chosen, scheme, today, deep, workers, lambda: awards_file.read(root)
+        )
         scored = {r.id: r.assessment for r in reports}
         assessments = {folder.name: scored.get(folder.name) for folder in folders}
         rules = scheme.rules
         issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
-        awards, problems = awards_file.load(root, assessments, issuer)
+        awards, problems = awards_file.load(root, assessments, issuer, files)
     scheme.problems.extend(problems)
     return RepositoryReport(root, scheme, reports, awards)

@@ -11,15 +11,17 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import fastjsonschema
-import jsonschema
-from jsonschema.exceptions import ValidationError, best_match
 
 from cim import source
 from cim.problems import Problem
 from cim.source import Document
+
+if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
+    import jsonschema
+    from jsonschema.exceptions import ValidationError
 
 Kind = Literal["portfolio", "activities", "rules", "awards", "issuer"]
 
@@ -51,6 +53,8 @@ def _fast(kind: Kind) -> Any:
 
 @cache
 def _full(kind: Kind) -> jsonschema.Draft202012Validator:
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(kind))
 
 
@@ -82,6 +86,8 @@ def _schema_of(error: ValidationError) -> dict[str, Any]:
 
 def _problems(doc: Document, error: ValidationError) -> list[Problem]:
     if error.validator in ("oneOf", "anyOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         deepest = best_match(error.context)
         if deepest is not None:
             error = deepest
