@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 630)
 NAVY, AMBER, WHITE = (11, 61, 92), (242, 182, 50), (255, 255, 255)
-VERSION = "2"
+VERSION = "3"
 # Fonts with the Latin letters Swedish names need (å, ä, ö, é …); the first one found is used.
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -52,32 +52,45 @@ def _fit(
 
 def draw(title: str, name: str, programme: str, issuer: str, number: str, note: str = "") -> bytes:
     """The card as PNG bytes (deterministic for the same inputs and fonts)."""
+    img = _background(title, issuer, note).copy()  # what every card of this scheme shares
+    d = ImageDraw.Draw(img)
+    y = _LINES_Y
+    for text, size, colour, gap in (
+        (name, 76, WHITE, 110),
+        (programme, 34, WHITE, 70),
+        (f"Certificate {number}", 30, AMBER, 60),
+    ):
+        shown, font = _fit(d, text, size, _WIDTH)
+        d.text((80, y), shown, font=font, fill=colour)
+        y += gap
+    # The card holds only its three colours and the shades between them (anti-aliased
+    # edges): as a palette image it is half the size and several times faster to compress.
+    out = io.BytesIO()
+    img.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", compress_level=3)
+    return out.getvalue()
+
+
+_WIDTH = 880
+_LINES_Y = 80 + 70 + 110  # below the issuer and the title
+
+
+@cache
+def _background(title: str, issuer: str, note: str) -> Image.Image:
     img = Image.new("RGB", SIZE, NAVY)
     d = ImageDraw.Draw(img)
     d.rectangle([0, 0, SIZE[0], 18], fill=AMBER)
     d.ellipse([1000, 60, 1140, 200], outline=AMBER, width=10)
     d.line([1070, 60, 1070, 200], fill=AMBER, width=6)
     d.line([1000, 130, 1140, 130], fill=AMBER, width=6)
-    width = 880
     y = 80
-    for text, size, colour, gap in (
-        (issuer.upper(), 28, AMBER, 70),
-        (title, 52, WHITE, 110),
-        (name, 76, WHITE, 110),
-        (programme, 34, WHITE, 70),
-        (f"Certificate {number}", 30, AMBER, 60),
-    ):
-        shown, font = _fit(d, text, size, width)
+    for text, size, colour, gap in ((issuer.upper(), 28, AMBER, 70), (title, 52, WHITE, 110)):
+        shown, font = _fit(d, text, size, _WIDTH)
         d.text((80, y), shown, font=font, fill=colour)
         y += gap
     if note:
         shown, font = _fit(d, note, 26, 1040)
         d.text((80, 560), shown, font=font, fill=AMBER)
-    # The card holds only its three colours and the shades between them (anti-aliased
-    # edges): as a palette image it is half the size and four times faster to compress.
-    out = io.BytesIO()
-    img.quantize(palette=_palette(), dither=Image.Dither.NONE).save(out, "PNG", compress_level=6)
-    return out.getvalue()
+    return img
 
 
 @cache

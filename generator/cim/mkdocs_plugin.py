@@ -14,6 +14,7 @@ import logging
 import os
 import posixpath
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.root = Path(".")
         self.rendered = 0
         self.serving = False
+        self.pages_started = 0.0
         self.shared = SharedParts()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -127,6 +129,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         # cyclic garbage collector would walk all of them again and again (quadratic time).
         gc.collect()
         gc.freeze()
+        self.pages_started = time.perf_counter()
         return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -181,6 +184,8 @@ class CimPlugin(BasePlugin[CimConfig]):
             site.store.encoded,
             site.store.reused,
         )
+        timings = {**site.timings, "pages": time.perf_counter() - self.pages_started}
+        log.info("cim: time taken: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("portfolios", "rules.yml", "activities.yml"):

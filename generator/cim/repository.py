@@ -113,7 +113,9 @@ def portfolio_folders(root: Path) -> list[Path]:
     base = root / PORTFOLIOS_DIR
     if not base.is_dir():
         return []
-    return sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith("."))
+    with os.scandir(base) as entries:  # the directory listing tells folders apart: no stat
+        names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    return [base / name for name in names]
 
 
 def check_portfolio(

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ class Site:
     private_credentials: dict[str, bytes] = field(default_factory=dict)
     qr: dict[str, str] = field(default_factory=dict)
     located: dict[tuple[str, str], Path] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage of the build
     _env: jinja2.Environment | None = None
 
     # --- lookups -------------------------------------------------------------------------
@@ -416,7 +418,9 @@ def plan(
     say = progress or (lambda _msg: None)
     today = today or dt.date.today()
     say("checking portfolios")
+    started = time.perf_counter()
     report = check_repository(root, today=today)
+    checked = time.perf_counter()
     rules, catalogue = report.scheme.rules, report.scheme.catalogue
     if rules is None or catalogue is None:
         problems = "\n".join(str(p) for p in report.problems)
@@ -427,6 +431,7 @@ def plan(
         if r.valid and r.portfolio and r.assessment and r.portfolio.public
     ]
     site = Site(root, report, rules, catalogue, today, published)
+    site.timings["checking"] = checked - started
     site.awards = report.awards
     for r in report.portfolios:
         if not r.valid:
@@ -451,6 +456,7 @@ def plan(
     sources = list(dict.fromkeys(located.values()))
     say(f"preparing {len(sources)} evidence file(s)")
     site.evidence = publish(site.store, sources, workers=workers)
+    site.timings["evidence"] = time.perf_counter() - checked
     site.files.update(site_files(site.store, site.evidence.values()))
     for failure in site.store.failed:
         site.notes.append(f"evidence not published: {failure}")
@@ -518,7 +524,9 @@ def plan(
                     hide=wide,
                 ),
             )
+    issuing = time.perf_counter()
     _issue(site, site_url_of(site_url), signing_key, say)
+    site.timings["certificates"] = time.perf_counter() - issuing
     site.data["students/index.json"] = json.dumps(
         site.directory(), ensure_ascii=False, separators=(",", ":")
     ).encode()
