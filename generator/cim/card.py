@@ -16,7 +16,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 SIZE = (1200, 630)
 NAVY, AMBER, WHITE = (11, 61, 92), (242, 182, 50), (255, 255, 255)
-VERSION = "3"
+# Bump when the drawing changes, so that cached files from older versions are not reused.
+VERSION = "3"  # the card
+QR_VERSION = "1"  # the QR code
 # Fonts with the Latin letters Swedish names need (å, ä, ö, é …); the first one found is used.
 FONTS = [
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
@@ -155,7 +157,7 @@ def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> di
     result: dict[str, str] = {}
     missing: list[tuple[str, Path]] = []
     for url in dict.fromkeys(urls):
-        path = folder / (hashlib.sha256((VERSION + url).encode()).hexdigest()[:32] + ".svg")
+        path = folder / (hashlib.sha256((QR_VERSION + url).encode()).hexdigest()[:32] + ".svg")
         if path.exists():
             result[url] = path.read_text(encoding="utf-8")
         else:
