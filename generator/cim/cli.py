@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import json
 import os
 import shutil
@@ -21,7 +20,13 @@ from typing import Any
 from cim import __version__
 from cim.catalogue import OWN_CHOICE
 from cim.reporters import REPORTERS, render_points
-from cim.repository import PORTFOLIO_FILE, PORTFOLIOS_DIR, check_repository, load_scheme
+from cim.repository import (
+    PORTFOLIO_FILE,
+    PORTFOLIOS_DIR,
+    check_repository,
+    load_scheme,
+    no_cyclic_gc,
+)
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -69,16 +74,16 @@ def _portfolio_ids(root: Path, paths: Sequence[str]) -> set[str] | None:
 def cmd_validate(args: argparse.Namespace) -> int:
     # The reports of a whole repository hold no reference cycles; a cyclic collection would
     # only walk them again and again while the summary is written.
-    gc.disable()
-    root = _repo(args)
-    only = _portfolio_ids(root, args.paths)
-    report = check_repository(root, today=args.today, only=only, deep=args.deep)
-    if only is not None:
-        missing = only - {r.id for r in report.portfolios}
-        if missing:
-            raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
-    sys.stdout.write(REPORTERS[args.format](report))
-    return EXIT_OK if report.ok else EXIT_INVALID
+    with no_cyclic_gc():
+        root = _repo(args)
+        only = _portfolio_ids(root, args.paths)
+        report = check_repository(root, today=args.today, only=only, deep=args.deep)
+        if only is not None:
+            missing = only - {r.id for r in report.portfolios}
+            if missing:
+                raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
+        sys.stdout.write(REPORTERS[args.format](report))
+        return EXIT_OK if report.ok else EXIT_INVALID
 
 
 def cmd_points(args: argparse.Namespace) -> int:

@@ -182,7 +182,7 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while thousands of reports pile up: it would scan
     them again and again although they hold no cycles (reference counting frees the rest)."""
     enabled = gc.isenabled()
@@ -244,7 +244,7 @@ def check_repository(
     wanted = set(only) if only is not None else None
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         reports, files = _check_all(
             root, chosen, scheme, today, deep, workers, lambda: awards_file.read(root)
         )
