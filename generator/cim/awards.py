@@ -120,14 +120,13 @@ def read(root: Path) -> tuple[Loaded | None, Loaded | None]:
 
 
 def load(
-    root: Path,
+    files: tuple[Loaded | None, Loaded | None],
     assessments: Mapping[str, Assessment | None],
     default_issuer: str,
-    files: tuple[Loaded | None, Loaded | None] | None = None,
 ) -> tuple[Awards, list[Problem]]:
-    """Check awards.yml and issuer.yml (both optional; ``files`` from :func:`read`, else read
-    now) against the portfolios."""
-    issuer_file, awards_file = files if files is not None else read(root)
+    """Check issuer.yml and awards.yml (both optional; ``files`` from :func:`read`) against
+    the portfolios."""
+    issuer_file, awards_file = files
     problems: list[Problem] = []
     issuer = Issuer(default_issuer, "CIM administrators")
     if issuer_file is not None:

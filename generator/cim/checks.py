@@ -378,7 +378,7 @@ def check_portfolio(
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
     problems += check_strings(doc)
-    found, files = _scan_folder(doc, folder, rules)
+    found, files = check_folder(doc, folder, rules)
     problems += found
     seen: dict[str, list[tuple[str, Severity]]] = {}  # each evidence file is judged once
     for entry in portfolio.entries:
@@ -396,11 +396,10 @@ def _check_entry(
     catalogue: Catalogue,
     rules: Rules,
     today: dt.date,
-    deep: bool = False,
-    seen: dict[str, list[tuple[str, Severity]]] | None = None,
-    files: dict[str, int] | None = None,
+    deep: bool,
+    seen: dict[str, list[tuple[str, Severity]]],
+    files: dict[str, int],
 ) -> list[Problem]:
-    seen = {} if seen is None else seen
     entry = portfolio.entries[index]
     raw = doc.data["entries"][index]
     at: list[str | int] = ["entries", index]
@@ -521,12 +520,12 @@ def _judge_evidence(
     name: str,
     folder: Path,
     rules: Rules,
-    deep: bool = False,
-    files: dict[str, int] | None = None,
+    deep: bool,
+    files: dict[str, int],
 ) -> list[tuple[str, Severity]]:
     """What is wrong with one referenced evidence file (empty when nothing).
 
-    ``files`` is the folder's listing from ``_scan_folder``: the regular files reached
+    ``files`` is the folder's listing from :func:`check_folder`: the regular files reached
     without a link, by relative path, with their sizes."""
     error, warning = Severity.ERROR, Severity.WARNING
     parts = name.split("/")
@@ -548,16 +547,15 @@ def _judge_evidence(
         ]
     if any(p.startswith(".") for p in parts):
         return [(f"'{name}' is a hidden file; give it a normal name.", error)]
-    size = files.get(name) if files is not None else None
-    # With no '..' and no symbolic link on the way, the path cannot leave the folder.
-    for depth in range(1, len(parts) + 1 if size is None else 1):
-        if folder.joinpath(*parts[:depth]).is_symlink():
-            return [
-                (
-                    f"'{name}' is or passes through a symbolic link; add the file itself instead.",
-                    error,
-                )
-            ]
+    size = files.get(name)
+    # With no '..' and no symbolic link on the way, the path cannot leave the folder; a listed
+    # file was reached without one.
+    if size is None and any(
+        folder.joinpath(*parts[:depth]).is_symlink() for depth in range(1, len(parts) + 1)
+    ):
+        return [
+            (f"'{name}' is or passes through a symbolic link; add the file itself instead.", error)
+        ]
     target = os.path.join(folder, name)
     suffix = os.path.splitext(parts[-1])[1].lower().lstrip(".")
     if suffix not in rules.evidence_types:
@@ -621,15 +619,10 @@ def _judge_evidence(
     return found
 
 
-def check_folder(doc: Document, folder: Path, rules: Rules) -> list[Problem]:
+def check_folder(doc: Document, folder: Path, rules: Rules) -> tuple[list[Problem], dict[str, int]]:
     """Everything inside the portfolio folder: no links, hidden files, case clashes or files
-    that are not allowed evidence."""
-    return _scan_folder(doc, folder, rules)[0]
-
-
-def _scan_folder(doc: Document, folder: Path, rules: Rules) -> tuple[list[Problem], dict[str, int]]:
-    """The folder's problems, and its regular files reached without a link (relative path →
-    size in bytes)."""
+    that are not allowed evidence. Also returns its regular files reached without a link
+    (relative path → size in bytes), for the evidence checks."""
     problems: list[Problem] = []
     files: dict[str, int] = {}
     shown_base = Path(doc.path).parent.as_posix()

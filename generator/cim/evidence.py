@@ -192,11 +192,10 @@ def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
     big.thumbnail(WEB_SIZE)
     small = clean.copy()
     small.thumbnail(THUMB_SIZE)
+    _save_webp(big, web, 82)
     if small.size == big.size:  # a small picture: one encoding serves as both copies
-        _save_webp(big, web, 82)
         shutil.copyfile(web, thumb)
     else:
-        _save_webp(big, web, 82)
         _save_webp(small, thumb, 75)
     return big.size
 

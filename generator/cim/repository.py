@@ -252,6 +252,6 @@ def check_repository(
         assessments = {folder.name: scored.get(folder.name) for folder in folders}
         rules = scheme.rules
         issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
-        awards, problems = awards_file.load(root, assessments, issuer, files)
+        awards, problems = awards_file.load(files, assessments, issuer)
     scheme.problems.extend(problems)
     return RepositoryReport(root, scheme, reports, awards)
