@@ -202,6 +202,39 @@ def test_administrators_are_exempt(repo: Path) -> None:
     assert "Allowed" in out
 
 
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "place: 2025-02-29\n",  # valid for the validator, an impossible date to plain PyYAML
+        "x: " + "[" * 200 + "]" * 200 + "\n",  # deeper than any stack-safe reader allows
+        "x: !!int xyz\n",
+        "x: !!float xyz\n",
+        "x: " + "9" * 5000 + "\n",
+        "github_id: 910000002\n",  # a second github_id: the file names no owner
+    ],
+)
+def test_one_merged_portfolio_never_stops_the_ownership_check(repo: Path, hostile: str) -> None:
+    """A portfolio merged on the base branch, however odd, must not crash the privileged check
+    for every later pull request (administrators' included)."""
+    git(repo, "checkout", "-q", "main")
+    erik = repo / "portfolios/erik-johansson/portfolio.yml"
+    erik.write_text(erik.read_text() + hostile)
+    commit(repo, "merged earlier")
+    git(repo, "checkout", "-q", "-B", "pr")
+    edit(repo / "portfolios/anna-lind/portfolio.yml", "paediatrics", "children")
+    commit(repo)
+    code, out = ownership(repo, ANNA)
+    assert code == 0, out
+    assert "Allowed: the changes stay within anna-lind." in out
+    (repo / "rules.yml").write_text((repo / "rules.yml").read_text() + "\n# new rule\n")
+    commit(repo)
+    assert ownership(repo, ADMIN)[0] == 0
+    edit(erik, "Erik", "Erika")
+    commit(repo)
+    code, out = ownership(repo, ANNA)
+    assert code == 1 and "erik-johansson" in out, out
+
+
 def test_decision_function_directly() -> None:
     owners = {"anna-lind": ANNA, "erik-johansson": ERIK, "orphan": None}
     ok = decide(

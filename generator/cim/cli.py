@@ -489,9 +489,7 @@ def _json_pages(path: str) -> list[Any]:
 
 
 def cmd_ownership(args: argparse.Namespace) -> int:
-    import yaml
-
-    from cim import gitrepo, ownership
+    from cim import gitrepo, ownership, source
 
     root = _repo(args)
     try:
@@ -505,8 +503,11 @@ def cmd_ownership(args: argparse.Namespace) -> int:
     admins: set[int] = set()
     admins_file = root / args.admins
     if admins_file.is_file():
-        data = yaml.safe_load(admins_file.read_text(encoding="utf-8")) or {}
-        admins = {int(x) for x in data.get("user_ids", [])}
+        doc = source.read(str(admins_file), args.admins)
+        ids = doc.data.get("user_ids") if isinstance(doc.data, dict) else None
+        if doc.problems or not isinstance(ids, list):
+            raise UsageError(f"{args.admins}: expected a list 'user_ids:' of numeric user ids")
+        admins = {x for x in ids if isinstance(x, int) and not isinstance(x, bool)}
     try:
         base_owners = gitrepo.portfolio_owners(root, args.base)
         paths = [f["filename"] for f in files if f.get("status") != "removed"]

@@ -11,8 +11,7 @@ import subprocess
 import tarfile
 from pathlib import Path
 
-import yaml
-
+from cim import source
 from cim.repository import PORTFOLIO_FILE, PORTFOLIOS_DIR
 
 SCHEME_FILES = ("rules.yml", "activities.yml", "awards.yml", "issuer.yml")
@@ -70,13 +69,20 @@ def changed(repo: Path, base: str, head: str) -> list[tuple[str, str, str | None
 
 
 def owner_in(text: bytes | None) -> int | None:
-    """The ``github_id`` a portfolio.yml declares (None when unreadable or absent)."""
-    if text is None:
+    """The ``github_id`` a portfolio.yml declares (None when unreadable, absent or doubtful).
+
+    Read with the same hardened reader as every other YAML file: whatever a merged portfolio
+    holds (an impossible date, deep nesting, a malformed number), this answers and never
+    raises, so one portfolio can never stop the ownership check for everybody. A file with any
+    structural problem (a duplicate ``github_id`` among them) names no owner: fail closed.
+    """
+    if text is None or len(text) > source.MAX_BYTES:
         return None
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        doc = source.parse(text.decode("utf-8"), PORTFOLIO_FILE)
+    except UnicodeDecodeError:
         return None
+    data = doc.data if doc.ok and not doc.problems else None
     value = data.get("github_id") if isinstance(data, dict) else None
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 

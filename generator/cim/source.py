@@ -264,14 +264,31 @@ def _data(node: yaml.Node, loader: _Loader, memo: dict[int, Any] | None) -> Any:
         return items
     if tag == _INT:
         value = node.value
-        if value.isdigit() and (value[0] != "0" or value == "0"):
+        if value.isdigit() and (value[0] != "0" or value == "0") and len(value) <= _MAX_DIGITS:
             return int(value)
-        return loader.construct_object(node)  # signs, octal, hex, underscores
+        return _scalar(node, loader)  # signs, octal, hex, underscores
     if tag == _BOOL_TAG:
         return node.value in ("true", "True", "TRUE")
     if tag == _NULL:
         return None
-    return loader.construct_object(node)  # floats; anything else is refused there
+    return _scalar(node, loader)  # floats; anything else is refused there
+
+
+_MAX_DIGITS = 100  # no number in any CIM file is longer; Python refuses over 4,300 digits
+
+
+def _scalar(node: yaml.Node, loader: _Loader) -> Any:
+    """A number the fast path above does not handle; a malformed one (``!!int xyz``, thousands
+    of digits) is refused at its line instead of escaping as a ValueError."""
+    if isinstance(node, yaml.ScalarNode) and len(node.value) > _MAX_DIGITS and node.tag != _STR:
+        raise _refuse(node, "this number is far too long; write a short number or quote it")
+    try:
+        return loader.construct_object(node)
+    except ValueError:
+        shown = node.value[:40] if isinstance(node, yaml.ScalarNode) else "…"
+        raise _refuse(
+            node, f"{shown!r} is marked as a number but is not one; write a plain number"
+        ) from None
 
 
 def _check_depth(text: str) -> None:
@@ -377,6 +394,9 @@ def parse(text: str, path: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         doc.problems.append(Problem(path, line, column, _advice(exc, text)))
+        return doc
+    except ValueError as exc:  # a constructor inside a merge (<<) refused a malformed value
+        doc.problems.append(Problem(path, 1, 1, f"a value cannot be read: {exc}; fix it."))
         return doc
     except RecursionError:
         doc.problems.append(
