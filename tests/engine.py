@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from cim.catalogue import catalogue_from
-from cim.portfolio import portfolio_from
-from cim.rules import rules_from
-from cim.verdict import Assessment, assess
+from cim.model.catalogue import catalogue_from
+from cim.model.portfolio import portfolio_from
+from cim.model.rules import rules_from
+from cim.scoring.verdict import Assessment, assess
 
 TODAY = dt.date(2026, 11, 28)
 

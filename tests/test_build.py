@@ -75,7 +75,7 @@ def test_nothing_names_the_student_without_consent(built: tuple[Path, str]) -> N
 
 
 def test_no_evidence_of_the_student_without_consent(built: tuple[Path, str]) -> None:
-    from cim.evidence import digest_of
+    from cim.site.evidence import digest_of
 
     site, _ = built
     published = {p.name.split("-")[0].split(".")[0] for p in (site / "assets/evidence").rglob("*")}

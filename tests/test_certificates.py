@@ -13,9 +13,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from PIL import Image
 
-from cim import keys, verify
 from cim.cli import main
-from cim.website import linkedin_url
+from cim.credentials import keys, verify
+from cim.site.plan import linkedin_url
 
 import conftest
 from conftest import ROOT, TODAY, copy_repo, run_build
@@ -95,7 +95,7 @@ def test_did_document_and_status_list_are_published(built: tuple[Path, str]) -> 
     status = json.loads((site / "credentials/status/revocation.json").read_text())
     assert status["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert status["credentialSubject"]["encodedList"].startswith("u")
-    from cim.credentials import decode_bits
+    from cim.credentials.badge import decode_bits
 
     assert len(decode_bits(status["credentialSubject"]["encodedList"])) * 8 >= 131_072
 
@@ -274,7 +274,7 @@ def test_official_key_retired_key_and_missing_key(repo_with_awards: Path, tmp_pa
 def test_a_key_not_in_issuer_yml_or_retired_cannot_sign(
     repo_with_awards: Path, tmp_path: Path
 ) -> None:
-    from cim.website import SiteError, plan
+    from cim.site.plan import SiteError, plan
 
     key = keys.new_key()
     with pytest.raises(SiteError, match=r"not listed in issuer\.yml"):

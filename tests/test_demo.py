@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cim.cli import main
-from cim.repository import check_repository
+from cim.pipeline import check_repository
 
 from conftest import ROOT, TODAY
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cim.repository import check_repository
+from cim.pipeline import check_repository
 
 from conftest import ROOT, TODAY
 

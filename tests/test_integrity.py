@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cim import integrity, keys
+from cim.credentials import keys, proofs
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -22,18 +22,18 @@ def vector(name: str) -> str:
 def test_w3c_test_vector_verifies() -> None:
     signed = json.loads(vector("signedJCS.json"))
     method = signed["proof"]["verificationMethod"]
-    integrity.verify(signed, keys.did_key_public(method))
+    proofs.verify(signed, keys.did_key_public(method))
 
 
 def test_w3c_test_vector_intermediate_values() -> None:
     signed = json.loads(vector("signedJCS.json"))
     unsecured = {k: v for k, v in signed.items() if k != "proof"}
     config = {k: v for k, v in signed["proof"].items() if k != "proofValue"}
-    assert integrity.canonical(unsecured).decode() == vector("canonDocJCS.txt").strip()
-    assert integrity.canonical(config).decode() == vector("proofCanonJCS.txt").strip()
+    assert proofs.canonical(unsecured).decode() == vector("canonDocJCS.txt").strip()
+    assert proofs.canonical(config).decode() == vector("proofCanonJCS.txt").strip()
     combined = (
-        hashlib.sha256(integrity.canonical(config)).digest()
-        + hashlib.sha256(integrity.canonical(unsecured)).digest()
+        hashlib.sha256(proofs.canonical(config)).digest()
+        + hashlib.sha256(proofs.canonical(unsecured)).digest()
     )
     assert combined.hex() == vector("combinedHashJCS.txt").strip()
 
@@ -50,7 +50,7 @@ def test_signing_the_vector_document_gives_the_vector_signature() -> None:
     pair = json.loads(vector("keyPair.json"))
     private = keys.private_key_from_text(pair["privateKeyMultibase"])
     unsecured = {k: v for k, v in signed.items() if k != "proof"}
-    again = integrity.sign(
+    again = proofs.sign(
         unsecured, private, signed["proof"]["verificationMethod"], signed["proof"]["created"]
     )
     assert again == signed  # Ed25519 is deterministic
@@ -68,12 +68,12 @@ DOC: dict[str, Any] = {
 
 def signed_doc() -> tuple[dict[str, Any], Any]:
     key = keys.new_key()
-    return integrity.sign(DOC, key, "did:web:cim.example.org#k", "2026-06-12T00:00:00Z"), key
+    return proofs.sign(DOC, key, "did:web:cim.example.org#k", "2026-06-12T00:00:00Z"), key
 
 
 def test_round_trip() -> None:
     doc, key = signed_doc()
-    integrity.verify(doc, key.public_key())
+    proofs.verify(doc, key.public_key())
     assert "proof" not in DOC
 
 
@@ -94,16 +94,16 @@ def test_changing_any_single_field_breaks_the_signature(path: tuple[Any, ...]) -
         target = target[step]
     old = target[path[-1]]
     target[path[-1]] = "changed" if old != "changed" else "other"
-    with pytest.raises(integrity.ProofError):
-        integrity.verify(changed, key.public_key())
+    with pytest.raises(proofs.ProofError):
+        proofs.verify(changed, key.public_key())
 
 
 def test_another_key_fails_and_a_missing_proof_is_explained() -> None:
     doc, _ = signed_doc()
-    with pytest.raises(integrity.ProofError, match="signature does not match"):
-        integrity.verify(doc, keys.new_key().public_key())
-    with pytest.raises(integrity.ProofError, match="no proof"):
-        integrity.verify(DOC, keys.new_key().public_key())
+    with pytest.raises(proofs.ProofError, match="signature does not match"):
+        proofs.verify(doc, keys.new_key().public_key())
+    with pytest.raises(proofs.ProofError, match="no proof"):
+        proofs.verify(DOC, keys.new_key().public_key())
 
 
 def test_did_web_from_site_urls() -> None:

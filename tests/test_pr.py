@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cim.cli import main
-from cim.ownership import Change, decide
+from cim.github.ownership import Change, decide
 
 from conftest import ROOT, TODAY, copy_repo, git
 

@@ -5,8 +5,8 @@ import json
 import jsonschema
 import pytest
 
-from cim import schema
-from cim.source import parse
+from cim.read import schema
+from cim.read.source import parse
 
 
 def check(text: str) -> list[str]:

@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from cim import charts, evidence
-from cim.demo import save_photo
-from cim.website import plan, rel, semester_of, url_of
+from cim.demo.evidence import save_photo
+from cim.model.semesters import semester_of
+from cim.site import charts, evidence
+from cim.site.plan import plan, rel, url_of
 
 from conftest import TODAY
 

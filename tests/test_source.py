@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from cim.source import parse
+from cim.read.source import parse
 
 
 def test_dates_stay_strings_and_country_codes_stay_codes() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cim.records import compact_pickle
+from cim.speed import compact_pickle
 
 
 class Severity(StrEnum):

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from cim.repository import RepositoryReport, check_repository
+from cim.pipeline import RepositoryReport, check_repository
 
 TODAY = dt.date(2026, 11, 28)
 

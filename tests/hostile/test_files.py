@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from cim.demo import save_photo
+from cim.demo.evidence import save_photo
 
 from helpers import check, messages, portfolio, save
 
@@ -182,7 +182,7 @@ def test_hidden_files_submodules_and_case_clashes_are_refused(repo: Path) -> Non
 
 
 def test_nothing_outside_the_folder_is_published(repo: Path, tmp_path: Path) -> None:
-    from cim.website import plan
+    from cim.site.plan import plan
 
     p = portfolio(repo, SARA)
     p["entries"][0]["evidence"].append({"file": "evidence/other.jpg", "kind": "photo"})
@@ -197,7 +197,7 @@ def test_nothing_outside_the_folder_is_published(repo: Path, tmp_path: Path) -> 
 
 
 def test_gps_is_flagged_and_stripped(repo: Path, tmp_path: Path) -> None:
-    from cim.website import plan
+    from cim.site.plan import plan
 
     photo = repo / "portfolios" / SARA / "evidence/language-cafe.jpg"
     save_photo(photo, "With GPS", 5, gps=(57.78, 14.16))

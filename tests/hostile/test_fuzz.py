@@ -10,9 +10,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cim import evidence
-from cim.repository import check_repository
-from cim.source import parse
+from cim.checks import evidence as inspection
+from cim.model.evidence import sniff
+from cim.pipeline import check_repository
+from cim.read.source import parse
+from cim.site import evidence
 
 from helpers import TODAY
 
@@ -102,11 +104,11 @@ def test_any_evidence_bytes_are_judged_not_crashed(
 ) -> None:
     path = tmp_path / f"f.{suffix}"
     path.write_bytes(data)
-    kind = evidence.sniff(data[:16])
+    kind = sniff(data[:16])
     if kind:
-        verdict = evidence.inspect(path, kind)
+        verdict = inspection.inspect(path, kind)
         assert verdict is None or isinstance(verdict, str)
-    assert isinstance(evidence.has_gps(path), bool)
+    assert isinstance(inspection.has_gps(path), bool)
     shutil.rmtree(tmp_path / "cache", ignore_errors=True)
     store = evidence.EvidenceStore(tmp_path / "cache")
     evidence.publish(store, [path], workers=1)

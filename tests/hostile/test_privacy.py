@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cim.checks import _CONTROL, _control_character_in, _luhn, _utf8, looks_like_identity_number
+from cim.checks.text import (
+    _CONTROL,
+    _control_character_in,
+    _luhn,
+    _utf8,
+    looks_like_identity_number,
+)
 
 from helpers import check, messages, portfolio, save
 

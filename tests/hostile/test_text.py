@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cim import exports
-from cim.website import plan
+from cim.admin import exports
+from cim.site.plan import plan
 
 from corpus import REFUSED_TEXT, TEXT
 from helpers import TODAY, check, messages, portfolio, save

@@ -1,0 +1,107 @@
+"""The ``cim`` command: a thin adapter from the command line to the core.
+
+One module per command (``validate``, ``build``, ``verify`` …): each adds its own arguments with
+``register`` and turns them into a call to the core, then prints. Nothing here decides anything
+a test of the core could not see. Exit codes: 0 everything valid, 1 something invalid (or not
+found), 2 usage or internal error.
+
+May import anything in ``cim``; nothing in ``cim`` imports this package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from cim import __version__
+from cim.cli import (
+    activities,
+    award,
+    build,
+    demo,
+    diff,
+    export,
+    keys,
+    new,
+    ownership,
+    validate,
+    verify,
+)
+from cim.cli.common import EXIT_USAGE, UsageError, date_argument
+
+# In the order `cim --help` lists them: a student's commands first, then the administrators'.
+COMMANDS = (validate, new, build, verify, export, award, diff, ownership, demo, keys, activities)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line: the options every command shares, then each command's own."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--repo",
+        default=".",
+        metavar="PATH",
+        help="the CIM repository (default: the current folder)",
+    )
+    common.add_argument(
+        "--today",
+        type=date_argument,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="judge dates as of this day (default: today)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="cim",
+        description="Check and score Certificate of Intercultural Merits portfolios.",
+        epilog="Run `cim COMMAND --help` for the options of one command.",
+    )
+    parser.add_argument("--version", action="version", version=f"cim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one ``cim`` command line and return its exit code (never raises)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except UsageError as exc:
+        print(f"cim: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`cim activities | head`): stop quietly
+        _silence_stdout()
+        return EXIT_USAGE
+    except Exception:
+        traceback.print_exc()
+        print("cim: internal error (the traceback above is for the maintainers)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _silence_stdout() -> None:
+    """Send what is left for standard output nowhere, so the exit does not fail on it."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
+def run() -> None:
+    """The `cim` command: :func:`main`, with a reader that went away (``cim … | head``) taken
+    calmly."""
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        code = code or EXIT_USAGE
+    sys.exit(code)

@@ -1,0 +1,125 @@
+"""``cim build``: the public site."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from cim.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    mkdocs_config_file,
+    repository_of,
+)
+from cim.model.layout import PORTFOLIOS_DIR
+
+
+def _commit_time(root: Path) -> str | None:
+    """The current commit's time (seconds since 1970) when ``root`` is a git checkout."""
+    import subprocess
+
+    done = subprocess.run(
+        ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    value = done.stdout.strip()
+    return value if done.returncode == 0 and value.isdigit() else None
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+    from cim.writers.mkdocs import ENV_REPO, ENV_TODAY
+
+    root = repository_of(args)
+    if args.official:
+        from cim.writers.mkdocs import signing_key_from_environment
+
+        if not signing_key_from_environment():
+            raise UsageError(
+                "--official needs the signing key in CIM_SIGNING_KEY or "
+                "CIM_SIGNING_KEY_FILE; nothing was built"
+            )
+    config_file = mkdocs_config_file(root)
+    out = Path(args.out).resolve() if args.out else root / "site"
+    if out == root or out in root.parents or (out / PORTFOLIOS_DIR) == root / PORTFOLIOS_DIR:
+        raise UsageError(f"--out {out} would overwrite the repository; choose another folder")
+    if (root / PORTFOLIOS_DIR) in (out, *out.parents):
+        raise UsageError("--out must not be inside portfolios/")
+    logging.basicConfig(
+        level=logging.INFO if not args.quiet else logging.WARNING,
+        format="%(levelname)-7s -  %(message)s",
+    )
+    os.environ[ENV_REPO] = str(root)
+    # mkdocs-material prints a banner about its maintenance; the README covers it.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    if args.today:
+        os.environ[ENV_TODAY] = args.today.isoformat()
+    epoch = _commit_time(root)
+    if epoch and "SOURCE_DATE_EPOCH" not in os.environ:
+        os.environ["SOURCE_DATE_EPOCH"] = epoch  # the sitemap's dates come from the commit
+    # Build next to the target and swap it in only when complete: a failed build leaves the
+    # previous site as it was.
+    out.parent.mkdir(parents=True, exist_ok=True)
+    building = out.parent / f".{out.name}.building-{os.getpid()}"
+    try:
+        config = load_config(
+            config_file=str(config_file), site_dir=str(building), strict=args.strict
+        )
+        build(config)
+    except (ConfigurationError, PluginError, Abort) as exc:
+        print(f"cim: the site was not built: {exc}", file=sys.stderr)
+        shutil.rmtree(building, ignore_errors=True)
+        return EXIT_INVALID
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    finally:
+        os.environ.pop(ENV_REPO, None)
+        os.environ.pop(ENV_TODAY, None)
+        if epoch and os.environ.get("SOURCE_DATE_EPOCH") == epoch:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    building.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+    shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
+    print(
+        f"\nThe site is in {shown}/. To browse it:\n"
+        f"    python3 -m http.server --directory {shown} 8000\n"
+        "and open http://localhost:8000/ (or run `mkdocs serve` for a live preview)."
+    )
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add `cim build` to the command line."""
+    p = sub.add_parser(
+        "build",
+        parents=[common],
+        help="build the public site",
+        description="Build the public site (the same as `mkdocs build` in the repository) into "
+        "--out. Only valid portfolios of students who consented are published; evidence is "
+        "stripped of metadata and cached.",
+    )
+    p.add_argument("--out", metavar="DIR", help="where to write the site (default: REPO/site)")
+    p.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    p.add_argument("--quiet", action="store_true", help="print warnings and errors only")
+    p.add_argument(
+        "--official",
+        action="store_true",
+        help="refuse to build without the signing key (for the deployment)",
+    )
+    p.set_defaults(func=cmd_build)

@@ -1,0 +1,78 @@
+"""``cim validate`` and ``cim points``: check every portfolio, or explain one student's points."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from cim.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    portfolio_ids,
+    repository_of,
+)
+from cim.cli.reporters import REPORTERS, render_points
+from cim.model.layout import PORTFOLIOS_DIR
+from cim.pipeline import check_repository, no_cyclic_gc
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    # The reports of a whole repository hold no reference cycles; a cyclic collection would
+    # only walk them again and again while the summary is written.
+    with no_cyclic_gc():
+        root = repository_of(args)
+        only = portfolio_ids(root, args.paths)
+        report = check_repository(root, today=args.today, only=only, deep=args.deep)
+        if only is not None:
+            missing = only - {r.id for r in report.portfolios}
+            if missing:
+                raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
+        sys.stdout.write(REPORTERS[args.format](report))
+        return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def cmd_points(args: argparse.Namespace) -> int:
+    root = repository_of(args)
+    report = check_repository(root, today=args.today, only=[args.id])
+    if not report.portfolios:
+        print(f"cim: no portfolio '{args.id}' in {root / PORTFOLIOS_DIR}", file=sys.stderr)
+        return EXIT_INVALID
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    sys.stdout.write(render_points(report.portfolios[0], report.scheme.rules))
+    return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add `cim validate`, `cim points` to the command line."""
+    p = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check portfolios, catalogue and rules",
+        description="Check every portfolio (or the ones given) against the schema, "
+        "the catalogue and the rules, and score it. Exit 0 when all is valid, "
+        "1 when anything is invalid, 2 on a usage or internal error.",
+    )
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="portfolio folders or files (default: all)"
+    )
+    p.add_argument(
+        "--format",
+        choices=sorted(REPORTERS),
+        default="text",
+        help="text for people (default), json for programs, github for annotations",
+    )
+    p.add_argument(
+        "--deep", action="store_true", help="also decode every image and scan every PDF (slower)"
+    )
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser(
+        "points",
+        parents=[common],
+        help="explain one student's points",
+        description="Show how every entry of one portfolio is scored and what is still missing.",
+    )
+    p.add_argument("id", help="the portfolio id (its folder name)")
+    p.set_defaults(func=cmd_points)

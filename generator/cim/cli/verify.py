@@ -1,0 +1,83 @@
+"""``cim verify``: check a certificate's credential."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+from cim.cli.common import (
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+)
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from cim.credentials import verify
+    from cim.credentials.keys import did_web_url
+
+    site_dir = Path(args.site).resolve() if args.site else None
+    site_url = args.site_url
+    fetch = verify.fetcher(site_dir, site_url)
+    try:
+        document = verify.load(args.target, fetch)
+    except verify.FetchError as exc:
+        raise UsageError(str(exc)) from None
+    if site_dir is not None and site_url is None and isinstance(document, dict):
+        issuer = document.get("issuer")
+        did = issuer if isinstance(issuer, str) else (issuer or {}).get("id", "")
+        if str(did).startswith("did:web:"):
+            url = did_web_url(str(did))
+            site_url = (
+                url.rsplit("/.well-known/", 1)[0] + "/"
+                if "/.well-known/" in url
+                else (url.removesuffix("did.json"))
+            )
+            fetch = verify.fetcher(site_dir, site_url)
+    now = dt.datetime.combine(args.today, dt.time(23, 59, 59), dt.UTC) if args.today else None
+    verdict = verify.verify_credential(document, fetch, now)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "valid": verdict.valid,
+                    "checks": [
+                        {"check": c.name, "ok": c.ok, "message": c.message} for c in verdict.checks
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for check in verdict.checks:
+            print(f"{'✓' if check.ok else '✗'} {check.message}")
+        print("VALID" if verdict.valid else "NOT VALID")
+    return EXIT_OK if verdict.valid else EXIT_INVALID
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add `cim verify` to the command line."""
+    p = sub.add_parser(
+        "verify",
+        parents=[common],
+        help="verify a certificate credential",
+        description="Check a certificate's credential: format, issuer, key, signature, validity "
+        "and revocation. Exit 0 when valid, 1 when not (and why), 2 when it cannot be read.",
+    )
+    p.add_argument("target", metavar="FILE_OR_URL", help="a credential.json file or its URL")
+    p.add_argument(
+        "--site",
+        metavar="DIR",
+        help="read the issuer's files from this local copy of the site instead of the web",
+    )
+    p.add_argument(
+        "--site-url",
+        metavar="URL",
+        help="the site's public URL (default: from the issuer's did:web)",
+    )
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_verify)

@@ -1,0 +1,222 @@
+"""Open Badges 3.0 credentials, the revocation status list and the issuer's DID document.
+
+Everything here is a pure function of the repository's data and the signing key: the same
+commit signed with the same key gives byte-identical files (Ed25519 signatures are
+deterministic, and every date comes from the awards file, never from the clock).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import gzip
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from cim.credentials import proofs
+from cim.credentials.keys import DEV_KEY_ID, Signer
+from cim.model.awards import STATUS_LIST_SIZE, Award, Awards, Issuer
+from cim.model.portfolio import Portfolio
+from cim.model.rules import Rules
+from cim.scoring.verdict import Assessment
+
+VC_V2 = "https://www.w3.org/ns/credentials/v2"
+OB_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+DID_V1 = "https://www.w3.org/ns/did/v1"
+MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
+STATUS_LIST_URI = "credentials/status/revocation.json"
+REASONS_URI = "credentials/status/revocation-reasons.json"
+
+
+def stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+@dataclass(frozen=True, slots=True)
+class Issuing:
+    """Who signs, with which key, for which site."""
+
+    site_url: str
+    did: str
+    signer: Signer
+    issuer: Issuer
+    rules: Rules
+
+    def url(self, uri: str) -> str:
+        return self.site_url + uri
+
+    @property
+    def method(self) -> str:
+        return f"{self.did}#{self.signer.key_id}"
+
+    def profile(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.did, "type": ["Profile"], "name": self.issuer.name}
+        if self.issuer.url:
+            data["url"] = self.issuer.url
+        return data
+
+
+def certificate_uri(student: str) -> str:
+    return f"certificates/{student}/"
+
+
+def credential_uri(student: str) -> str:
+    return f"certificates/{student}/credential.json"
+
+
+def achievement(issuing: Issuing, assessment: Assessment) -> dict[str, Any]:
+    rules, cohort = issuing.rules, assessment.cohort
+    aims = "; ".join(a.title for a in rules.aims)
+    narrative = (
+        f"Awarded to {cohort.title.lower()}s who collect at least {cohort.threshold} "
+        f"{rules.unit} from international and intercultural activities — at home, abroad or "
+        f"online — documented with evidence and reflections and approved by the CIM "
+        f"administrators. The activities develop: {aims}."
+    )
+    if assessment.requirements:
+        narrative += " Requirements: " + "; ".join(r.text for r in assessment.requirements) + "."
+    return {
+        "id": issuing.url(f"#achievement-{cohort.id}"),
+        "type": ["Achievement"],
+        "achievementType": "Certificate",
+        "name": rules.name + (f" ({cohort.title})" if cohort.id != rules.default_cohort else ""),
+        "description": rules.note or rules.name,
+        "criteria": {"id": issuing.url("activities/"), "narrative": narrative},
+        "creator": issuing.profile(),
+    }
+
+
+def open_badge(
+    award: Award, portfolio: Portfolio, assessment: Assessment, issuing: Issuing, programme: str
+) -> dict[str, Any]:
+    """The unsigned OpenBadgeCredential for one award. It names the student but carries no
+    e-mail address, username or identity number."""
+    counted = sorted((r for r in assessment.entries if r.points), key=lambda r: r.entry.sort_key())
+    subject: dict[str, Any] = {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityHash": portfolio.name,
+                "identityType": "name",
+                "hashed": False,
+            }
+        ],
+        "achievement": achievement(issuing, assessment),
+        "narrative": f"{portfolio.name}, {programme}, met the requirements with "
+        f"{assessment.points} {issuing.rules.unit}.",
+    }
+    return {
+        "@context": [VC_V2, OB_V3],
+        "id": issuing.url(credential_uri(award.student)),
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": f"{issuing.rules.name} — {portfolio.name}",
+        "description": f"Certificate number {award.number}, awarded on {award.date.isoformat()} "
+        f"at the {award.ceremony.title}.",
+        "issuer": issuing.profile(),
+        "validFrom": stamp(award.date),
+        "awardedDate": stamp(award.date),
+        "credentialSubject": subject,
+        "credentialStatus": {
+            "id": issuing.url(f"{STATUS_LIST_URI}#{award.status_index}"),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": str(award.status_index),
+            "statusListCredential": issuing.url(STATUS_LIST_URI),
+        },
+        "evidence": [
+            {
+                "type": ["Evidence"],
+                "name": r.title,
+                "description": f"{r.entry.date.isoformat() if r.entry.date else ''}: "
+                f"{r.points} {issuing.rules.unit}",
+            }
+            for r in counted
+        ],
+    }
+
+
+def sign(document: dict[str, Any], issuing: Issuing, day: dt.date) -> dict[str, Any]:
+    return proofs.sign(document, issuing.signer.key, issuing.method, stamp(day))
+
+
+def encode_bits(indexes: set[int], size: int = STATUS_LIST_SIZE) -> str:
+    """Multibase base64url (no padding) of the GZIP-compressed bitstring; index 0 is the
+    left-most bit. GZIP's timestamp is fixed so that the output is reproducible."""
+    bits = bytearray(size // 8)
+    for i in indexes:
+        bits[i // 8] |= 0x80 >> (i % 8)
+    packed = gzip.compress(bytes(bits), compresslevel=9, mtime=0)
+    return "u" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def decode_bits(encoded: str) -> bytes:
+    if not encoded.startswith("u"):
+        raise ValueError("encodedList must be multibase base64url (starting with 'u')")
+    body = encoded[1:]
+    return gzip.decompress(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+
+
+def bit_at(bits: bytes, index: int) -> bool:
+    return bool(bits[index // 8] & (0x80 >> (index % 8)))
+
+
+def status_list(awards: Awards, issuing: Issuing) -> dict[str, Any]:
+    """The signed revocation list, dated by the latest award or revocation it reflects."""
+    days = [a.date for a in awards.awards] + [
+        a.revocation.date for a in awards.awards if a.revocation
+    ]
+    day = max(days, default=dt.date(2020, 1, 1))
+    revoked = {a.status_index for a in awards.awards if a.revoked}
+    document = {
+        "@context": [VC_V2],
+        "id": issuing.url(STATUS_LIST_URI),
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuing.did,
+        "validFrom": stamp(day),
+        "credentialSubject": {
+            "id": issuing.url(STATUS_LIST_URI + "#list"),
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": encode_bits(revoked),
+        },
+    }
+    return sign(document, issuing, day)
+
+
+def revocation_reasons(awards: Awards) -> dict[str, Any]:
+    """Why each revoked certificate was revoked, by status list index."""
+    return {
+        str(a.status_index): {
+            "number": a.number,
+            "date": a.revocation.date.isoformat(),
+            "reason": a.revocation.reason,
+        }
+        for a in sorted(awards.awards, key=lambda a: a.status_index)
+        if a.revocation
+    }
+
+
+def did_document(issuing: Issuing) -> dict[str, Any]:
+    """The issuer's DID document: every listed key (active and retired), or, for a
+    development build, only the development key."""
+    did = issuing.did
+    if issuing.signer.official:
+        listed = [(k.id, k.public) for k in issuing.issuer.keys]
+    else:
+        listed = [(DEV_KEY_ID, issuing.signer.public)]
+    methods = [
+        {"id": f"{did}#{kid}", "type": "Multikey", "controller": did, "publicKeyMultibase": public}
+        for kid, public in listed
+    ]
+    return {
+        "@context": [DID_V1, MULTIKEY_V1],
+        "id": did,
+        "verificationMethod": methods,
+        "assertionMethod": [m["id"] for m in methods],
+    }
+
+
+def dumps(document: dict[str, Any]) -> bytes:
+    return (json.dumps(document, indent=2, ensure_ascii=False) + "\n").encode()

@@ -1,0 +1,336 @@
+"""The points engine: how many points each entry earns, and why.
+
+The stages run in a fixed order, each explained on the entries it touches:
+
+1. eligibility of each entry on its own (dates, cohort, programme, country, evidence,
+   reflection) and its raw points (fixed, per unit, band or claim);
+2. grouping (several occasions that count as one activity);
+3. the repeat limit of each activity (the best-scoring occurrences are kept);
+4. the activity's cap, then the category's cap (a surplus is not carried over).
+
+Entries are processed in a canonical order that depends only on their content, so the order
+in the file never changes the result, and every limit keeps the highest points first, so
+adding an entry never lowers the total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cim.model.catalogue import DURATION_DAYS, OWN_CHOICE, Activity, Catalogue, unit_word
+from cim.model.portfolio import Entry, Portfolio
+from cim.model.rules import Cohort, Rules
+from cim.speed import compact_pickle
+
+COUNTED = "counted"
+CAPPED = "capped"
+NOT_COUNTED = "not counted"
+GROUPED = "grouped"
+
+
+@compact_pickle
+@dataclass(slots=True)
+class EntryResult:
+    """The outcome for one entry: the points it counts for and every reason behind them."""
+
+    entry: Entry
+    activity: Activity | None
+    category: str
+    aims: tuple[str, ...]
+    location: str
+    raw: int = 0
+    points: int = 0
+    eligible: bool = False
+    counts: bool = False  # counts as one completed activity (a complete group counts once)
+    reasons: list[str] = field(default_factory=list)
+    needs_review: bool = False
+    grouped: bool = False  # an occasion of a complete group whose points sit on another entry
+
+    @property
+    def status(self) -> str:
+        if self.grouped:
+            return GROUPED
+        if not self.counts and self.points == 0:
+            return NOT_COUNTED
+        return CAPPED if self.points < self.raw else COUNTED
+
+    @property
+    def title(self) -> str:
+        if self.entry.title:
+            return self.entry.title
+        return self.activity.title if self.activity else self.entry.activity
+
+
+def window(portfolio: Portfolio, cohort: Cohort) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last day on which activities count for this student."""
+    start = portfolio.start
+    if cohort.window.start == "registration" and portfolio.registered:
+        start = portfolio.registered
+    if start is not None:
+        start -= dt.timedelta(days=cohort.window.days_before)
+    return start, portfolio.end
+
+
+def location_of(entry: Entry, activity: Activity, rules: Rules) -> str:
+    if entry.location:
+        return entry.location
+    if len(activity.locations) == 1:
+        return activity.locations[0]
+    if entry.country and rules.country:
+        wanted = "abroad" if entry.country != rules.country else "home"
+        if wanted in activity.locations:
+            return wanted
+    return activity.locations[0]  # the catalogue lists the usual place first
+
+
+def amount_of(entry: Entry, activity: Activity) -> float | None:
+    if entry.amount is not None:
+        return float(entry.amount)
+    days = DURATION_DAYS.get(activity.points.per)
+    if days and entry.date and entry.end and entry.end >= entry.date:
+        return float(((entry.end - entry.date).days + 1) // days)
+    return None
+
+
+def _raw_points(result: EntryResult, activity: Activity) -> int | None:
+    """Points before any limit, or None (with a reason) when the entry earns nothing."""
+    entry, rule = result.entry, activity.points
+    if rule.kind == "fixed":
+        return rule.fixed
+    if rule.kind == "claim":
+        if entry.claim is None:
+            result.reasons.append("no points claimed: add `claim:` with the points you propose")
+            return None
+        if rule.max_claim is not None and entry.claim > rule.max_claim:
+            result.reasons.append(f"claim of {entry.claim} limited to {rule.max_claim} points")
+            return rule.max_claim
+        return entry.claim
+    amount = amount_of(entry, activity)
+    if amount is None:
+        unit = unit_word(rule.per, 2)
+        result.reasons.append(f"no amount: add `amount:` with the number of {unit}")
+        return None
+    if rule.kind == "per_unit":
+        return math.floor(rule.each * amount)
+    held = [b.points for b in rule.bands if b.holds(amount)]
+    if not held:
+        lowest = min(b.min for b in rule.bands)
+        words = unit_word(rule.per, amount)
+        result.reasons.append(
+            f"{amount:g} {words} is below the lowest band ({lowest:g})"
+            if amount < lowest
+            else f"{amount:g} {words} falls in no band ({activity.points.describe()})"
+        )
+        return None
+    return max(held)
+
+
+def _check_proof(result: EntryResult, activity: Activity) -> bool:
+    proof, entry = activity.proof, result.entry
+    kinds = proof.evidence_kinds
+    has_evidence = any(not kinds or e.kind in kinds for e in entry.evidence)
+    words = entry.words() if proof.reflection_required or proof.mode == "any" else 0
+    has_reflection = bool(entry.reflection.strip()) and words >= proof.min_words
+    kinds_text = " or ".join(kinds) if kinds else "evidence"
+    if proof.mode == "any" and (proof.evidence_required or proof.reflection_required):
+        if has_evidence or has_reflection:
+            return True
+        result.reasons.append(
+            f"needs either evidence ({kinds_text}) or a reflection of at least "
+            f"{proof.min_words} words"
+        )
+        return False
+    ok = True
+    if proof.evidence_required and not has_evidence:
+        result.reasons.append(
+            f"missing evidence: add a file showing {kinds_text}"
+            if kinds
+            else "missing evidence: add a file under `evidence:`"
+        )
+        ok = False
+    if proof.reflection_required and not has_reflection:
+        if not entry.reflection.strip():
+            result.reasons.append(
+                f"missing reflection: write at least {proof.min_words} words under `reflection:`"
+            )
+        else:
+            result.reasons.append(
+                f"reflection too short: {words} words, at least {proof.min_words} needed"
+            )
+        ok = False
+    return ok
+
+
+def _assess_entry(
+    entry: Entry,
+    catalogue: Catalogue,
+    portfolio: Portfolio,
+    rules: Rules,
+    cohort: Cohort,
+    today: dt.date,
+    dates: tuple[dt.date | None, dt.date | None],
+) -> EntryResult:
+    activity = catalogue.get(entry.activity)
+    if activity is None:
+        result = EntryResult(entry, None, "", (), entry.location or "home")
+        result.reasons.append(f"unknown activity '{entry.activity}'")
+        return result
+    own = activity.own_choice
+    result = EntryResult(
+        entry,
+        activity,
+        category=entry.category if own else activity.category,
+        aims=entry.aims if own else activity.aims,
+        location=location_of(entry, activity, rules),
+        needs_review=own,
+    )
+    start, end = dates
+    if entry.date is None:
+        result.reasons.append("no valid date")
+    elif entry.date > today:
+        result.reasons.append(f"dated in the future ({entry.date})")
+    elif (start and entry.date < start) or (end and (entry.last_day or entry.date) > end):
+        result.reasons.append(f"outside the date window ({start} to {end})")
+    if activity.cohorts and cohort.id not in activity.cohorts:
+        result.reasons.append(f"not open to {cohort.title}s")
+    if activity.programmes and portfolio.programme not in activity.programmes:
+        result.reasons.append("not on your programme's list of activities")
+    if activity.outside_origin and entry.country and entry.country == portfolio.origin_country:
+        result.reasons.append(f"takes place in your country of origin ({entry.country})")
+    elif activity.outside_origin and not entry.country:
+        result.reasons.append(
+            "no country: add `country:` to show it was outside your country of origin"
+        )
+    if own and not result.category:
+        result.reasons.append("own choice without a category: add `category:`")
+    proof_ok = _check_proof(result, activity)
+    blocked = bool(result.reasons) or not proof_ok
+    raw = _raw_points(result, activity)
+    result.eligible = not blocked and raw is not None
+    result.raw = raw if result.eligible and raw is not None else 0
+    return result
+
+
+def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryResult]]:
+    """Split one activity's eligible entries into units that each count as one activity."""
+    ordered = sorted(results, key=lambda r: r.entry.sort_key())
+    size = activity.group_size
+    if size <= 1:
+        return [[r] for r in ordered]
+    if activity.distinct_dates:
+        per_date: dict[dt.date | None, list[EntryResult]] = defaultdict(list)
+        for r in ordered:
+            per_date[r.entry.date].append(r)
+        groups = len(ordered) // size
+        while groups and sum(min(len(v), groups) for v in per_date.values()) < size * groups:
+            groups -= 1
+        # Deal each date's occasions round-robin so no group gets one date twice.
+        dealt = [
+            r
+            for day in sorted(per_date, key=lambda d: d or dt.date.min)
+            for r in per_date[day][:groups]
+        ]
+    else:
+        groups = len(ordered) // size
+        dealt = ordered
+    units: list[list[EntryResult]] = [[] for _ in range(groups)]
+    for i, r in enumerate(dealt[: groups * size]):
+        units[i % groups].append(r)
+    used = {id(r) for unit in units for r in unit}
+    leftovers = [r for r in ordered if id(r) not in used]
+    if activity.distinct_dates:
+        days = len({r.entry.date for r in leftovers})
+        why = (
+            f"{size} occasions on {size} different dates count as one activity: "
+            f"{len(leftovers)} left over, on {days} different date(s)"
+        )
+    else:
+        missing = size - len(leftovers) % size
+        why = (
+            f"{size} occasions count as one activity: "
+            f"{len(leftovers)} left over, add {missing} more"
+        )
+    for r in leftovers:
+        r.reasons.append(why)
+        r.raw = 0
+    return units
+
+
+def score_entries(
+    portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
+) -> list[EntryResult]:
+    """Assess every entry of ``portfolio``; the result list follows the file's order."""
+    dates = window(portfolio, cohort)
+    results = [
+        _assess_entry(e, catalogue, portfolio, rules, cohort, today, dates)
+        for e in portfolio.entries
+    ]
+    by_activity: dict[str, list[EntryResult]] = defaultdict(list)
+    for r in results:
+        if r.eligible and r.activity is not None:
+            by_activity[r.activity.id].append(r)
+
+    counted: list[tuple[int, tuple[object, ...], EntryResult]] = []
+    for activity_id in sorted(by_activity):
+        activity = by_activity[activity_id][0].activity
+        assert activity is not None
+        units = _units(by_activity[activity_id], activity)
+        # A unit's points sit on its last occasion; the best units are kept first.
+        keyed = []
+        for unit in units:
+            carrier = unit[-1]
+            if activity.group_size > 1:
+                carrier.raw = (
+                    activity.points.fixed if activity.points.kind == "fixed" else (carrier.raw)
+                )
+                for other in unit[:-1]:
+                    other.raw = 0
+                    other.grouped = True
+                    other.reasons.append(
+                        f"counted together with {carrier.entry.date} as one activity"
+                    )
+            keyed.append((carrier.raw, carrier.entry.sort_key(), unit))
+        keyed.sort(key=lambda k: (-k[0], k[1]))
+        used_points = 0
+        for n, (raw, key, unit) in enumerate(keyed):
+            carrier = unit[-1]
+            if activity.max_times is not None and n >= activity.max_times:
+                times = "once" if activity.max_times == 1 else f"{activity.max_times} times"
+                for r in unit:
+                    r.reasons.append(f"over the repeat limit: counts at most {times}")
+                    r.raw = 0
+                    r.grouped = False
+                continue
+            for r in unit:
+                r.counts = r is carrier
+            points = raw
+            if activity.cap is not None and used_points + points > activity.cap:
+                points = max(0, activity.cap - used_points)
+                label = "own-choice" if activity.id == OWN_CHOICE else "this activity's"
+                carrier.reasons.append(f"capped: {label} limit of {activity.cap} points reached")
+            used_points += points
+            carrier.points = points
+            counted.append((points, key, carrier))
+
+    _apply_category_caps(counted, rules)
+    return results
+
+
+def _apply_category_caps(
+    counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules
+) -> None:
+    used: dict[str, int] = defaultdict(int)
+    for _, _, r in sorted(counted, key=lambda k: (-k[0], k[1])):
+        category = rules.category(r.category)
+        if category is None or category.cap is None:
+            continue
+        room = max(0, category.cap - used[r.category])
+        if r.points > room:
+            r.reasons.append(
+                f"capped: the {category.title} category gives at most {category.cap} points"
+            )
+            r.points = room
+        used[r.category] += r.points

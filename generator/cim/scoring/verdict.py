@@ -1,0 +1,243 @@
+"""Requirements and the verdict: is the certificate earned, and if not, what is still missing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from cim.model.catalogue import Catalogue
+from cim.model.portfolio import Portfolio
+from cim.model.rules import Cohort, Requirement, Rules, Where
+from cim.scoring.points import EntryResult, score_entries
+from cim.speed import compact_pickle
+
+
+@compact_pickle
+@dataclass(slots=True)
+class RequirementResult:
+    text: str
+    met: bool
+    level: str
+    detail: str = ""
+    parts: tuple[RequirementResult, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "text": self.text,
+            "met": self.met,
+            "level": self.level,
+            "detail": self.detail,
+        }
+        if self.parts:
+            data["parts"] = [p.as_dict() for p in self.parts]
+        return data
+
+
+@compact_pickle
+@dataclass(slots=True)
+class Assessment:
+    """Everything the engine concludes about one portfolio."""
+
+    portfolio: Portfolio
+    cohort: Cohort
+    entries: list[EntryResult]
+    points: int
+    required: int
+    met: bool
+    may_apply: bool
+    by_category: dict[str, int]
+    by_aim: dict[str, int]
+    requirements: list[RequirementResult]
+    unmet: list[str] = field(default_factory=list)
+    soft_unmet: list[str] = field(default_factory=list)
+
+
+def _matches(r: EntryResult, where: Where) -> bool:
+    if where.category and r.category not in where.category:
+        return False
+    if where.activity and (r.activity is None or r.activity.id not in where.activity):
+        return False
+    if where.aim and not set(r.aims) & set(where.aim):
+        return False
+    if where.location and r.location not in where.location:
+        return False
+    return where.own_choice is None or (r.needs_review == where.own_choice)
+
+
+def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
+    words = []
+    if where.location:
+        words.append(
+            " or ".join(
+                {"home": "at home", "abroad": "abroad", "online": "online"}[loc]
+                for loc in where.location
+            )
+        )
+    if where.category:
+        names = [
+            (rules.category(c).title if rules.category(c) else c)  # type: ignore[union-attr]
+            for c in where.category
+        ]
+        words.append("in " + " or ".join(names))
+    if where.activity:
+        names = [
+            (catalogue.get(a).title if catalogue.get(a) else a)  # type: ignore[union-attr]
+            for a in where.activity
+        ]
+        words.append("of " + " or ".join(f"‘{n}’" for n in names))
+    if where.aim:
+        titles = {a.id: a.title for a in rules.aims}
+        words.append("developing " + " or ".join(titles.get(a, a) for a in where.aim))
+    if where.own_choice is not None:
+        words.append("of your own choice" if where.own_choice else "from the catalogue")
+    return " ".join(words)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+class _Evaluator:
+    def __init__(self, results: list[EntryResult], rules: Rules, catalogue: Catalogue) -> None:
+        self.results = results
+        self.rules = rules
+        self.catalogue = catalogue
+
+    def evaluate(self, req: Requirement) -> RequirementResult:
+        if req.kind in ("any_of", "all_of", "at_least"):
+            parts = tuple(self.evaluate(p) for p in req.parts)
+            done = sum(p.met for p in parts)
+            need = {"any_of": 1, "all_of": len(parts)}.get(req.kind, req.amount)
+            met = done >= need
+            if req.kind == "any_of":
+                text = req.text or "one of: " + "; or ".join(p.text for p in parts)
+            elif req.kind == "all_of":
+                text = req.text or "all of: " + "; and ".join(p.text for p in parts)
+            else:
+                text = req.text or f"{need} of: " + "; ".join(p.text for p in parts)
+            detail = "" if met else f"{done} of {need} met"
+            return RequirementResult(text, met, req.level, detail, parts)
+        chosen = [r for r in self.results if r.counts and _matches(r, req.where)]
+        scope = describe_where(req.where, self.rules, self.catalogue)
+        scope = f" {scope}" if scope else ""
+        said = "" if req.text else scope  # a custom text already says what is counted
+        if req.kind == "points":
+            have = sum(r.points for r in chosen)
+            unit = "activities" if self.rules.unit == "activities" else "points"
+            text = req.text or f"{req.amount} {unit}{scope}"
+            missing = req.amount - have
+            detail = f"{have} {unit}" if missing <= 0 else f"{have} {unit}{said}: {missing} to go"
+            return RequirementResult(text, missing <= 0, req.level, detail)
+        if req.kind == "activities":
+            have = len(chosen)
+            text = req.text or _plural(req.amount, "activity", "activities") + scope
+            missing = req.amount - have
+            detail = (
+                f"{have} counted"
+                if missing <= 0
+                else (f"needs {_plural(missing, 'more activity', 'more activities')}{said}")
+            )
+            return RequirementResult(text, missing <= 0, req.level, detail)
+        values = {self._value(r, req.by) for r in chosen} - {""}
+        have = len(values)
+        kinds = {
+            "activity": "types of activity",
+            "category": "categories",
+            "aim": "aims",
+            "country": "countries",
+            "location": "kinds of location",
+        }[req.by]
+        text = req.text or f"{req.amount} different {kinds}{scope}"
+        missing = req.amount - have
+        detail = f"{have} different" if missing <= 0 else f"{have} so far: {missing} more needed"
+        return RequirementResult(text, missing <= 0, req.level, detail)
+
+    @staticmethod
+    def _value(r: EntryResult, by: str) -> str:
+        if by == "activity":
+            return (r.activity.id if r.activity else "") + (
+                "/" + r.entry.title if r.needs_review else ""
+            )
+        if by == "category":
+            return r.category
+        if by == "country":
+            return r.entry.country
+        if by == "location":
+            return r.location
+        return ",".join(sorted(r.aims))
+
+
+def cohort_requirements(cohort: Cohort, rules: Rules) -> list[Requirement]:
+    """The cohort's threshold, category minimums and its own requirements, in that order."""
+    unit = "activities" if rules.unit == "activities" else "points"
+    reqs = [
+        Requirement("points", amount=cohort.threshold, text=f"{cohort.threshold} {unit} in total")
+    ]
+    for category in rules.categories:
+        if category.min:
+            reqs.append(
+                Requirement("points", amount=category.min, where=Where(category=(category.id,)))
+            )
+        if category.required:
+            reqs.append(Requirement("activities", amount=1, where=Where(category=(category.id,))))
+    return reqs + list(cohort.requirements)
+
+
+def _may_apply(
+    cohort: Cohort, points: int, outcomes: list[RequirementResult], unmet: list[str]
+) -> bool:
+    """Below the threshold but at the "may apply" level, with every other requirement met."""
+    if not unmet or cohort.may_apply is None or points < cohort.may_apply:
+        return False
+    others = outcomes[1:]  # outcomes[0] is the threshold itself
+    return len(unmet) == 1 and all(o.met for o in others if o.level == "error")
+
+
+def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.date) -> Assessment:
+    """Score every entry and judge every requirement of the student's cohort."""
+    cohort = rules.cohort(portfolio.cohort)
+    if cohort is None:  # unknown cohort: reported by the validator; judge by the default one
+        cohort = rules.cohort(None) or rules.cohorts[0]
+    results = score_entries(portfolio, catalogue, rules, cohort, today)
+    points = sum(r.points for r in results)
+    by_category: dict[str, int] = defaultdict(int)
+    by_aim: dict[str, int] = defaultdict(int)
+    for r in results:
+        if r.points:
+            by_category[r.category] += r.points
+            for aim in r.aims:
+                by_aim[aim] += r.points
+    evaluator = _Evaluator(results, rules, catalogue)
+    outcomes = [evaluator.evaluate(req) for req in cohort_requirements(cohort, rules)]
+    unmet = [
+        f"{o.text} — {o.detail}" if o.detail else o.text
+        for o in outcomes
+        if not o.met and o.level == "error"
+    ]
+    soft = [
+        f"{o.text} — {o.detail}" if o.detail else o.text
+        for o in outcomes
+        if not o.met and o.level == "warning"
+    ]
+    programme = rules.programme(portfolio.programme)
+    if programme is not None and not programme.eligible:
+        unmet.insert(
+            0,
+            f"the {programme.title} cannot take part"
+            + (f": {programme.reason}" if programme.reason else ""),
+        )
+    return Assessment(
+        portfolio=portfolio,
+        cohort=cohort,
+        entries=results,
+        points=points,
+        required=cohort.threshold,
+        met=not unmet,
+        may_apply=_may_apply(cohort, points, outcomes, unmet),
+        by_category=dict(by_category),
+        by_aim=dict(by_aim),
+        requirements=outcomes,
+        unmet=unmet,
+        soft_unmet=soft,
+    )

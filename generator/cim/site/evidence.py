@@ -1,0 +1,193 @@
+"""Publishing evidence: web-size copies and thumbnails of images, links to PDFs.
+
+Images are re-encoded with Pillow after applying their EXIF orientation; the new file is built
+from pixels only, so no metadata (EXIF, GPS, XMP, ICC comments) survives. Results are cached by
+the content hash of the source file, so an unchanged image is never encoded again. Nothing is
+ever written next to the source: the cache lives in its own folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import zlib
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from PIL import Image, ImageOps
+
+from cim.checks.evidence import inspect
+from cim.model.evidence import IMAGE_TYPES, MAX_PIXELS
+
+# Bump when the encoding changes, so that cached files from older versions are not reused.
+PIPELINE_VERSION = "2"
+THUMB_SIZE = (360, 360)
+WEB_SIZE = (1600, 1600)
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """One published evidence file: where its copies live in the site and their sizes."""
+
+    digest: str
+    kind: str  # "image" | "pdf"
+    web_uri: str
+    thumb_uri: str = ""
+    bytes: int = 0
+
+
+@dataclass(slots=True)
+class EvidenceStore:
+    """A content-addressed cache of processed evidence, with counters for each build."""
+
+    cache: Path
+    encoded: int = 0
+    reused: int = 0
+    failed: list[str] = field(default_factory=list)
+
+    def uri_base(self, digest: str) -> str:
+        return f"assets/evidence/{digest[:2]}/{digest}"
+
+    def cached(self, digest: str, kind: str) -> dict[str, Path]:
+        base = self.cache / digest[:2] / digest
+        if kind == "pdf":
+            return {"web": base.with_suffix(".pdf")}
+        return {
+            "web": base.with_name(digest + "-web.webp"),
+            "thumb": base.with_name(digest + "-thumb.webp"),
+        }
+
+
+# What each allowed extension must contain, recognised by its first bytes.
+
+
+def digest_of(path: Path) -> str:
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:32]
+
+
+def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
+    """Decode ``source``, apply its orientation, write clean WebP copies; return the web size."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with Image.open(source, formats=["JPEG", "PNG", "WEBP"]) as img:
+        if img.format == "JPEG":
+            # A large photo is decoded at a reduced scale (libjpeg's 1/2, 1/4 or 1/8, never
+            # below the web size): about twice as fast for a phone photo.
+            shrink = min(1.0, WEB_SIZE[0] / max(img.size))
+            if shrink < 1:
+                img.draft("RGB", (round(img.width * shrink), round(img.height * shrink)))
+        img.load()
+        oriented = ImageOps.exif_transpose(img)
+        mode = "RGBA" if oriented.mode in ("RGBA", "LA", "P") else "RGB"
+        pixels = oriented.convert(mode)
+    # A fresh image carries pixels only: no EXIF, GPS, XMP, ICC profile or comments.
+    clean = Image.new(mode, pixels.size)
+    clean.paste(pixels)
+    big = clean.copy()
+    big.thumbnail(WEB_SIZE)
+    small = clean.copy()
+    small.thumbnail(THUMB_SIZE)
+    _save_webp(big, web, 82)
+    if small.size == big.size:  # a small picture: one encoding serves as both copies
+        shutil.copyfile(web, thumb)
+    else:
+        _save_webp(small, thumb, 75)
+    return big.size
+
+
+def _save_webp(image: Image.Image, target: str, quality: int) -> None:
+    tmp = target + ".tmp"
+    image.save(tmp, "WEBP", quality=quality, method=4)
+    os.replace(tmp, target)
+
+
+def _pdf_copy(source: Path, target: Path) -> None:
+    tmp = target.with_suffix(".tmp")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+
+
+def publish(
+    store: EvidenceStore, sources: Iterable[Path], workers: int | None = None
+) -> dict[Path, Published]:
+    """Process every source file (images and PDFs) that is not cached yet; return all results.
+
+    Files that cannot be decoded are listed in ``store.failed`` and left out.
+    """
+    results: dict[Path, Published] = {}
+    jobs: list[tuple[Path, str, dict[str, Path]]] = []
+    for source in dict.fromkeys(sources):
+        suffix = source.suffix.lower().lstrip(".")
+        kind = "pdf" if suffix == "pdf" else "image" if suffix in IMAGE_TYPES else ""
+        if not kind or not source.is_file():
+            continue
+        digest = digest_of(source)
+        paths = store.cached(digest, kind)
+        if all(p.exists() for p in paths.values()):
+            store.reused += 1
+        else:
+            paths["web"].parent.mkdir(parents=True, exist_ok=True)
+            jobs.append((source, kind, paths))
+        results[source] = _published(store, digest, kind, paths)
+
+    images = [(s, p) for s, k, p in jobs if k == "image"]
+    for source, kind, paths in jobs:
+        if kind == "pdf":
+            problem = inspect(source, "pdf")
+            if problem:
+                store.failed.append(f"{source}: {problem}")
+                results.pop(source, None)
+                continue
+            _pdf_copy(source, paths["web"])
+            store.encoded += 1
+            results[source] = _published(store, results[source].digest, kind, paths)
+    workers = workers if workers is not None else min(len(images), os.cpu_count() or 1)
+    args = [(str(s), str(p["web"]), str(p["thumb"])) for s, p in images]
+    if workers > 1 and len(images) > 4:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_safe_encode, args, chunksize=8))
+    else:
+        outcomes = [_safe_encode(a) for a in args]
+    for (source, paths), outcome in zip(images, outcomes, strict=True):
+        if isinstance(outcome, str):
+            store.failed.append(f"{source}: {outcome}")
+            results.pop(source, None)
+            continue
+        store.encoded += 1
+        results[source] = _published(store, results[source].digest, "image", paths)
+    return results
+
+
+def _safe_encode(args: tuple[str, str, str]) -> tuple[int, int] | str:
+    try:
+        return _encode(*args)
+    except (OSError, ValueError, Image.DecompressionBombError) as exc:
+        return f"cannot read the image ({exc})"
+
+
+def _published(store: EvidenceStore, digest: str, kind: str, paths: dict[str, Path]) -> Published:
+    base = store.uri_base(digest)
+    web = paths["web"]
+    size = web.stat().st_size if web.exists() else 0
+    if kind == "pdf":
+        return Published(digest, kind, base + ".pdf", bytes=size)
+    return Published(digest, kind, base + "-web.webp", base + "-thumb.webp", bytes=size)
+
+
+def site_files(store: EvidenceStore, published: Iterable[Published]) -> dict[str, Path]:
+    """Map each site URI of the published copies to its file in the cache."""
+    out: dict[str, Path] = {}
+    for p in published:
+        paths = store.cached(p.digest, p.kind)
+        out[p.web_uri] = paths["web"]
+        if p.thumb_uri:
+            out[p.thumb_uri] = paths["thumb"]
+    return out

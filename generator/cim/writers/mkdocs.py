@@ -1,0 +1,262 @@
+"""The MkDocs plugin: glue between MkDocs and :mod:`cim.website`.
+
+MkDocs never reads ``portfolios/`` (it would copy student files verbatim). Instead, on every
+build this plugin asks the core for the site plan, adds each page as a generated file whose
+body the core renders, adds the processed evidence from the cache, and tells ``mkdocs serve``
+to rebuild when a portfolio, the rules or the catalogue change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import logging
+import os
+import posixpath
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page as MkPage
+
+from cim.site.plan import Site, SiteError, content_security_policy, plan
+
+log = logging.getLogger("mkdocs.plugins.cim")
+
+ENV_REPO = "CIM_REPO"
+ENV_TODAY = "CIM_TODAY"
+ENV_CACHE = "CIM_CACHE"
+ENV_KEY = "CIM_SIGNING_KEY"
+ENV_KEY_FILE = "CIM_SIGNING_KEY_FILE"
+
+
+def signing_key_from_environment() -> str | None:
+    """The signing key (multibase or PEM) from $CIM_SIGNING_KEY or the file named by
+    $CIM_SIGNING_KEY_FILE; None for a development build."""
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY]
+    path = os.environ.get(ENV_KEY_FILE)
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise PluginError(f"{ENV_KEY_FILE}={path}: {exc.strerror}") from None
+    return None
+
+
+class CimConfig(base.Config):
+    repo = c.Optional(c.Type(str))
+    """The CIM repository (default: $CIM_REPO, else the folder of mkdocs.yml)."""
+    cache = c.Optional(c.Type(str))
+    """Where processed evidence is kept between builds (default: $CIM_CACHE, else
+    <repo>/.cache/cim)."""
+    workers = c.Optional(c.Type(int))
+    """Processes for image work (default: one per CPU)."""
+
+
+class CimPlugin(BasePlugin[CimConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+        self.root = Path(".")
+        self.rendered = 0
+        self.serving = False
+        self.pages_started = 0.0
+        self.shared = SharedParts()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `mkdocs serve` injects its own inline live-reload script into every page.
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        configured = os.environ.get(ENV_REPO) or self.config.repo
+        base_dir = Path(config.config_file_path or ".").resolve().parent
+        self.root = (base_dir / configured).resolve() if configured else base_dir
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        today = dt.date.fromisoformat(os.environ[ENV_TODAY]) if os.environ.get(ENV_TODAY) else None
+        configured_cache = os.environ.get(ENV_CACHE) or self.config.cache
+        cache = Path(configured_cache) if configured_cache else None
+        try:
+            site = plan(
+                self.root,
+                site_url=config.site_url or "https://cim.example.org/",
+                separate_search=_search_plugin(config) is not None,
+                signing_key=signing_key_from_environment(),
+                today=today,
+                cache=cache,
+                workers=self.config.workers,
+                progress=lambda message: log.info("cim: %s", message),
+            )
+        except SiteError as exc:
+            raise PluginError(str(exc)) from None
+        for note in site.notes:
+            log.warning("cim: %s", note)
+        nav_pages = _nav_sources(config.nav)
+        for page in site.pages.values():
+            if files.get_file_from_path(page.src_uri) is not None:
+                raise PluginError(
+                    f"docs/{page.src_uri} clashes with a generated page; rename or remove it"
+                )
+            inclusion = (
+                InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
+            )
+            files.append(
+                File.generated(
+                    config, page.src_uri, content=page.front_matter(), inclusion=inclusion
+                )
+            )
+        # Processed evidence and cards are linked from the cache into the site after the
+        # build (in on_post_build) rather than copied by MkDocs: thousands of files.
+        for uri, data in sorted(site.data.items()):
+            # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
+            files.append(
+                File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
+            )
+        self.site = site
+        self.rendered = 0
+        # Thousands of reports and pages stay alive for the whole build; without this the
+        # cyclic garbage collector would walk all of them again and again (quadratic time).
+        gc.collect()
+        gc.freeze()
+        self.pages_started = time.perf_counter()
+        return files
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.shared = SharedParts()
+        env.globals["cim_shared"] = self.shared
+        return env
+
+    def on_page_content(
+        self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        site = self.site
+        if site is None or page.file.src_uri not in site.pages:
+            return html
+        self.rendered += 1
+        total = len(site.pages)
+        if total >= 500 and self.rendered % max(1, total // 10) == 0:
+            log.info("cim: rendered %d of %d pages", self.rendered, total)
+        return site.render(page.file.src_uri)
+
+    def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
+        return content_security_policy(output, serving=self.serving)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        if template_name.endswith(".html"):
+            return content_security_policy(output_content, serving=self.serving)
+        return output_content
+
+    def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
+
+    @event_priority(50)  # before the search plugin writes its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        gc.unfreeze()
+        search = _search_plugin(config)
+        if self.site is not None and search is not None:
+            search.search_index.entries.extend(self.site.search_entries())
+        if self.site is not None:
+            place_files(self.site.files, Path(config.site_dir))
+        self._report()
+
+    def _report(self) -> None:
+        site = self.site
+        if site is None or site.store is None:
+            return
+        log.info(
+            "cim: %d pages for %d published portfolio(s); evidence: %d encoded, "
+            "%d reused from the cache",
+            len(site.pages),
+            len(site.published),
+            site.store.encoded,
+            site.store.reused,
+        )
+        timings = {**site.timings, "pages": time.perf_counter() - self.pages_started}
+        log.info("cim: time taken: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+    def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        for name in ("portfolios", "rules.yml", "activities.yml"):
+            path = self.root / name
+            if path.exists():
+                server.watch(str(path))
+        return server
+
+
+class SharedParts:
+    """Parts of the theme that come out the same on every generated page in one folder
+    (site_theme/generated.html): rendered for the first and reused for the others.
+
+    Such a part may depend only on where the page is (its links are relative to the page's
+    folder) and on which sidebars the page hides; it must not show the page itself."""
+
+    def __init__(self) -> None:
+        self.parts: dict[tuple[str, ...], Markup] = {}
+
+    @staticmethod
+    def _key(part: str, page: MkPage) -> tuple[str, ...]:
+        url = page.url
+        hidden = page.meta.get("hide") or ()
+        return (part, posixpath.dirname(url.rstrip("/")), str(url.count("/")), *hidden)
+
+    def get(self, part: str, page: MkPage) -> Markup | None:
+        return self.parts.get(self._key(part, page))
+
+    def keep(self, part: str, page: MkPage, html: str) -> Markup:
+        kept = self.parts[self._key(part, page)] = Markup(html)
+        return kept
+
+
+def place_files(files: dict[str, Path], site_dir: Path) -> None:
+    """Put each cached file at its place in the site: a hard link where the file system
+    allows it (no copy of thousands of images), else a copy."""
+    for uri, source in sorted(files.items()):
+        target = site_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def _search_plugin(config: MkDocsConfig) -> Any:
+    """mkdocs-material's search plugin, when it is in use (its index accepts extra entries:
+    mkdocs-material is in maintenance mode, so this stays as it is)."""
+    for plugin in config.plugins.values():
+        if type(plugin).__module__.startswith("material.plugins.search") and hasattr(
+            getattr(plugin, "search_index", None), "entries"
+        ):
+            return plugin
+    return None
+
+
+def _nav_sources(nav: Any) -> set[str]:
+    """Every Markdown path named in the ``nav`` setting."""
+    found: set[str] = set()
+
+    def walk(item: Any) -> None:
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav or [])
+    return found
