@@ -13,7 +13,6 @@ from cim.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     UsageError,
-    mkdocs_config_file,
     repository_of,
 )
 from cim.model.layout import PORTFOLIOS_DIR
@@ -36,22 +35,14 @@ def _commit_time(root: Path) -> str | None:
 def cmd_build(args: argparse.Namespace) -> int:
     import logging
 
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-
-    from cim.writers.mkdocs import ENV_REPO, ENV_TODAY
+    from cim.writers import mkdocs
 
     root = repository_of(args)
-    if args.official:
-        from cim.writers.mkdocs import signing_key_from_environment
-
-        if not signing_key_from_environment():
-            raise UsageError(
-                "--official needs the signing key in CIM_SIGNING_KEY or "
-                "CIM_SIGNING_KEY_FILE; nothing was built"
-            )
-    config_file = mkdocs_config_file(root)
+    if args.official and not mkdocs.signing_key_from_environment():
+        raise UsageError(
+            "--official needs the signing key in CIM_SIGNING_KEY or "
+            "CIM_SIGNING_KEY_FILE; nothing was built"
+        )
     out = Path(args.out).resolve() if args.out else root / "site"
     if out == root or out in root.parents or (out / PORTFOLIOS_DIR) == root / PORTFOLIOS_DIR:
         raise UsageError(f"--out {out} would overwrite the repository; choose another folder")
@@ -61,40 +52,22 @@ def cmd_build(args: argparse.Namespace) -> int:
         level=logging.INFO if not args.quiet else logging.WARNING,
         format="%(levelname)-7s -  %(message)s",
     )
-    os.environ[ENV_REPO] = str(root)
-    # mkdocs-material prints a banner about its maintenance; the README covers it.
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    if args.today:
-        os.environ[ENV_TODAY] = args.today.isoformat()
-    epoch = _commit_time(root)
-    if epoch and "SOURCE_DATE_EPOCH" not in os.environ:
-        os.environ["SOURCE_DATE_EPOCH"] = epoch  # the sitemap's dates come from the commit
     # Build next to the target and swap it in only when complete: a failed build leaves the
     # previous site as it was.
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building-{os.getpid()}"
     try:
-        config = load_config(
-            config_file=str(config_file), site_dir=str(building), strict=args.strict
+        mkdocs.build(
+            root, building, strict=args.strict, today=args.today, epoch=_commit_time(root)
         )
-        build(config)
-    except (ConfigurationError, PluginError, Abort) as exc:
+    except mkdocs.BuildFailed as exc:
         print(f"cim: the site was not built: {exc}", file=sys.stderr)
         shutil.rmtree(building, ignore_errors=True)
         return EXIT_INVALID
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    finally:
-        os.environ.pop(ENV_REPO, None)
-        os.environ.pop(ENV_TODAY, None)
-        if epoch and os.environ.get("SOURCE_DATE_EPOCH") == epoch:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
-    building.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _swap_in(building, out)
     shown = out.relative_to(Path.cwd()) if out.is_relative_to(Path.cwd()) else out
     print(
         f"\nThe site is in {shown}/. To browse it:\n"
@@ -102,6 +75,15 @@ def cmd_build(args: argparse.Namespace) -> int:
         "and open http://localhost:8000/ (or run `mkdocs serve` for a live preview)."
     )
     return EXIT_OK
+
+
+def _swap_in(built: Path, out: Path) -> None:
+    """Replace the site at ``out`` with the finished build in one rename."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    built.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -52,19 +52,8 @@ def portfolio_ids(root: Path, paths: Sequence[str]) -> set[str] | None:
     return ids
 
 
-def mkdocs_config_file(root: Path) -> Path:
-    """The repository's mkdocs.yml, or this installation's own for a repository without one."""
-    own = root / "mkdocs.yml"
-    if own.is_file():
-        return own
-    bundled = Path(__file__).resolve().parents[3] / "mkdocs.yml"
-    if bundled.is_file():
-        return bundled
-    raise UsageError(f"{root} has no mkdocs.yml; copy the one from the CIM Portfolio repository")
-
-
 def site_url(root: Path) -> str:
-    from mkdocs.config import load_config
+    """The public address the repository's site is configured for (in its mkdocs.yml)."""
+    from cim.writers import mkdocs
 
-    config = load_config(config_file=str(mkdocs_config_file(root)))
-    return str(config.site_url or "https://cim.example.org/")
+    return mkdocs.site_url(root)

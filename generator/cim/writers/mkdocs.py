@@ -1,4 +1,4 @@
-"""The MkDocs plugin: glue between MkDocs and :mod:`cim.website`.
+"""The MkDocs writer: the plugin that places the site plan's pages and files, and the build.
 
 MkDocs never reads ``portfolios/`` (it would copy student files verbatim). Instead, on every
 build this plugin asks the core for the site plan, adds each page as a generated file whose
@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
-from mkdocs.config import base
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
@@ -31,9 +32,7 @@ from cim.site.plan import Site, SiteError, content_security_policy, plan
 
 log = logging.getLogger("mkdocs.plugins.cim")
 
-ENV_REPO = "CIM_REPO"
-ENV_TODAY = "CIM_TODAY"
-ENV_CACHE = "CIM_CACHE"
+DEFAULT_SITE_URL = "https://cim.example.org/"
 ENV_KEY = "CIM_SIGNING_KEY"
 ENV_KEY_FILE = "CIM_SIGNING_KEY_FILE"
 
@@ -53,11 +52,16 @@ def signing_key_from_environment() -> str | None:
 
 
 class CimConfig(base.Config):
+    """The plugin's settings. ``cim build`` sets them directly; in mkdocs.yml each can be taken
+    from the environment with MkDocs' own ``!ENV`` tag (as this repository's mkdocs.yml does
+    with ``CIM_REPO``, ``CIM_TODAY`` and ``CIM_CACHE``)."""
+
     repo = c.Optional(c.Type(str))
-    """The CIM repository (default: $CIM_REPO, else the folder of mkdocs.yml)."""
+    """The CIM repository (default: the folder of mkdocs.yml)."""
+    today = c.Optional(c.Type((str, dt.date)))  # a YAML date, or text from !ENV
+    """Judge dates as of this day, YYYY-MM-DD (default: today)."""
     cache = c.Optional(c.Type(str))
-    """Where processed evidence is kept between builds (default: $CIM_CACHE, else
-    <repo>/.cache/cim)."""
+    """Where processed evidence is kept between builds (default: <repo>/.cache/cim)."""
     workers = c.Optional(c.Type(int))
     """Processes for image work (default: one per CPU)."""
 
@@ -78,19 +82,24 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
-        configured = os.environ.get(ENV_REPO) or self.config.repo
+        configured = self.config.repo
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / configured).resolve() if configured else base_dir
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        today = dt.date.fromisoformat(os.environ[ENV_TODAY]) if os.environ.get(ENV_TODAY) else None
-        configured_cache = os.environ.get(ENV_CACHE) or self.config.cache
-        cache = Path(configured_cache) if configured_cache else None
+        given: object = self.config.today
+        try:
+            today = dt.date.fromisoformat(given) if isinstance(given, str) else None
+        except ValueError:
+            raise PluginError(f"cim: today: '{given}' is not a date (YYYY-MM-DD)") from None
+        if isinstance(given, dt.date):
+            today = given
+        cache = Path(self.config.cache) if self.config.cache else None
         try:
             site = plan(
                 self.root,
-                site_url=config.site_url or "https://cim.example.org/",
+                site_url=config.site_url or DEFAULT_SITE_URL,
                 separate_search=_search_plugin(config) is not None,
                 signing_key=signing_key_from_environment(),
                 today=today,
@@ -260,3 +269,62 @@ def _nav_sources(nav: Any) -> set[str]:
 
     walk(nav or [])
     return found
+
+
+class BuildFailed(Exception):
+    """The site was not built; the message says why (for people, without a traceback)."""
+
+
+def config_file(root: Path) -> Path | None:
+    """The repository's mkdocs.yml, or this installation's own for a repository without one."""
+    for candidate in (root / "mkdocs.yml", Path(__file__).resolve().parents[3] / "mkdocs.yml"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def site_url(root: Path) -> str:
+    """The public address the repository's site is configured for."""
+    found = config_file(root)
+    if found is None:
+        return DEFAULT_SITE_URL
+    return str(load_config(config_file=str(found)).site_url or DEFAULT_SITE_URL)
+
+
+def build(
+    root: Path,
+    site_dir: Path,
+    *,
+    strict: bool = False,
+    today: dt.date | None = None,
+    epoch: str | None = None,
+) -> None:
+    """Build the site of the repository at ``root`` into ``site_dir`` with MkDocs.
+
+    The plugin's settings are given to it directly (typed), never through the environment.
+    ``epoch`` (seconds since 1970, e.g. the commit's time) dates the sitemap, as
+    ``SOURCE_DATE_EPOCH`` does for MkDocs itself, unless that is already set."""
+    found = config_file(root)
+    if found is None:
+        raise BuildFailed(
+            f"{root} has no mkdocs.yml; copy the one from the CIM Portfolio repository"
+        )
+    # mkdocs-material prints a banner about its maintenance; the README covers it.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    dated = bool(epoch) and "SOURCE_DATE_EPOCH" not in os.environ
+    try:
+        config = load_config(config_file=str(found), site_dir=str(site_dir), strict=strict)
+        plugin = config.plugins.get("cim")
+        if not isinstance(plugin, CimPlugin):
+            raise BuildFailed(f"{found} does not use the `cim` plugin; add it under plugins:")
+        plugin.config["repo"] = str(root)
+        if today is not None:
+            plugin.config["today"] = today
+        if dated:
+            os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        mkdocs_build(config)
+    except (ConfigurationError, PluginError, Abort) as exc:
+        raise BuildFailed(str(exc)) from None
+    finally:
+        if dated:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
