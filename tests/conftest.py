@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +43,14 @@ def copy_repo(source: Path, target: Path) -> Path:
 def repo(tmp_path: Path) -> Path:
     """A writable copy of this repository's demo content."""
     return copy_repo(ROOT, tmp_path / "repo")
+
+
+def site_plan(repo: Path, **options: Any) -> Any:
+    """The site plan of another repository: the pipeline's report handed to the planner."""
+    from cim.pipeline import check_repository
+    from cim.site.plan import plan
+
+    return plan(check_repository(repo, today=options.get("today")), **options)
 
 
 def run_build(command: list[str], tmp: Path) -> subprocess.CompletedProcess[str]:

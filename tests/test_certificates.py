@@ -15,10 +15,10 @@ from PIL import Image
 
 from cim.cli import main
 from cim.credentials import keys, verify
-from cim.site.plan import linkedin_url
+from cim.site.certificates import linkedin_url
 
 import conftest
-from conftest import ROOT, TODAY, copy_repo, run_build
+from conftest import ROOT, TODAY, copy_repo, run_build, site_plan
 
 BIN = Path(sys.executable).parent
 CERTIFIED = ["anna-lind", "fatima-hassan", "lucas-moreau"]
@@ -274,14 +274,14 @@ def test_official_key_retired_key_and_missing_key(repo_with_awards: Path, tmp_pa
 def test_a_key_not_in_issuer_yml_or_retired_cannot_sign(
     repo_with_awards: Path, tmp_path: Path
 ) -> None:
-    from cim.site.plan import SiteError, plan
+    from cim.site.pages import SiteError
 
     key = keys.new_key()
     with pytest.raises(SiteError, match=r"not listed in issuer\.yml"):
-        plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
+        site_plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
     set_keys(repo_with_awards, [("k", keys.public_multibase(key.public_key()), "retired")])
     with pytest.raises(SiteError, match="retired"):
-        plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
+        site_plan(repo_with_awards, signing_key=keys.private_multibase(key), cache=tmp_path / "c")
 
 
 def test_revocation_is_published_and_fails_verification(

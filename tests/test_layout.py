@@ -62,6 +62,9 @@ def allowed(unit: str) -> set[str]:
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
+MKDOCS_ALLOWED = {"writers/mkdocs.py"}
+MAX_LINES = 420  # "about 400": a longer module says why in its docstring ("long because")
+MAX_FUNCTION = 60  # a longer function says why in a comment above it ("# Long because …")
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
@@ -79,3 +82,50 @@ def test_every_package_says_what_lives_there_and_what_it_may_import() -> None:
     for init in PACKAGE.glob("*/__init__.py"):
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8"))) or ""
         assert "May import" in doc, f"{init.relative_to(ROOT)}: say what the package may import"
+
+
+def test_only_the_mkdocs_writer_imports_mkdocs() -> None:
+    offenders = []
+    for path in MODULES:
+        if path.relative_to(PACKAGE).as_posix() in MKDOCS_ALLOWED:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
+            if any(n.split(".")[0] in ("mkdocs", "material") for n in names):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+    assert not offenders, "only writers/mkdocs.py may import MkDocs: " + ", ".join(offenders)
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_modules_stay_readable(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = text.count("\n")
+    doc = ast.get_docstring(ast.parse(text)) or ""
+    assert lines <= MAX_LINES or "long because" in doc, (
+        f"{path.relative_to(ROOT)} has {lines} lines; split it by concern, or say in its "
+        "docstring why it is long (\"long because …\")"
+    )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_long_functions_say_why(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    unexplained = []
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = (node.end_lineno or node.lineno) - node.lineno + 1
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            above = "\n".join(lines[max(0, first - 6) : first - 1])
+            if length > MAX_FUNCTION and "# Long because" not in above:
+                unexplained.append(f"{node.name} ({length} lines, line {node.lineno})")
+    assert not unexplained, (
+        f"{path.relative_to(ROOT)}: split these or say why above them (# Long because …): "
+        + ", ".join(unexplained)
+    )

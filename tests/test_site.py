@@ -12,9 +12,9 @@ from PIL import Image
 from cim.demo.evidence import save_photo
 from cim.model.semesters import semester_of
 from cim.site import charts, evidence
-from cim.site.plan import plan, rel, url_of
+from cim.site.pages import rel, url_of
 
-from conftest import TODAY
+from conftest import TODAY, site_plan
 
 DAY = dt.date.fromisoformat(TODAY)
 
@@ -33,7 +33,7 @@ def test_urls_and_relative_links() -> None:
 
 
 def test_plan_publishes_only_consenting_valid_portfolios(repo: Path, tmp_path: Path) -> None:
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     pages = set(site.pages)
     assert "students/anna-lind.md" in pages and "certificates/anna-lind.md" in pages
     assert "students/mei-chen.md" not in pages and "certificates/mei-chen.md" not in pages
@@ -56,14 +56,14 @@ def test_invalid_portfolio_is_left_out_and_others_still_published(
 ) -> None:
     anna = repo / "portfolios/anna-lind/portfolio.yml"
     anna.write_text(anna.read_text().replace("name: Anna Lind", "name: [Anna"))
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     assert "students/anna-lind.md" not in site.pages
     assert "students/fatima-hassan.md" in site.pages
     assert any("anna-lind" in note and "not published" in note for note in site.notes)
 
 
 def test_private_evidence_is_never_published(repo: Path, tmp_path: Path) -> None:
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     private = (repo / "portfolios/anna-lind/evidence/transcript-vu-amsterdam.pdf").resolve()
     assert private not in site.evidence
     html = site.render("students/anna-lind.md")
@@ -126,20 +126,20 @@ def test_published_copies_fit_their_boxes(
 
 def test_unchanged_images_are_never_encoded_twice(repo: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    first = plan(repo, today=DAY, cache=cache, workers=2)
+    first = site_plan(repo, today=DAY, cache=cache, workers=2)
     assert first.store is not None and first.store.encoded > 0 and first.store.reused == 0
-    again = plan(repo, today=DAY, cache=cache, workers=2)
+    again = site_plan(repo, today=DAY, cache=cache, workers=2)
     assert again.store is not None and again.store.encoded == 0
     assert again.store.reused == first.store.encoded
     photo = repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg"
     save_photo(photo, "A new picture", 99)
-    third = plan(repo, today=DAY, cache=cache, workers=2)
+    third = site_plan(repo, today=DAY, cache=cache, workers=2)
     assert third.store is not None and third.store.encoded == 1
 
 
 def test_broken_image_keeps_only_that_portfolio_out(repo: Path, tmp_path: Path) -> None:
     (repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg").write_bytes(b"not a jpeg")
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     assert any("oskar-nilsson" in note and "not published" in note for note in site.notes)
     assert "students/oskar-nilsson.md" not in site.pages
     assert "students/anna-lind.md" in site.pages
@@ -148,7 +148,7 @@ def test_broken_image_keeps_only_that_portfolio_out(repo: Path, tmp_path: Path) 
 def test_an_image_that_fails_to_decode_is_left_out_of_the_site(repo: Path, tmp_path: Path) -> None:
     photo = repo / "portfolios/oskar-nilsson/evidence/cafe-card.jpg"
     photo.write_bytes(photo.read_bytes()[:300])  # a JPEG header, then nothing
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     assert any("cafe-card.jpg" in note for note in site.notes)
     assert "students/oskar-nilsson.md" in site.pages
     site.render("students/oskar-nilsson.md")
@@ -166,7 +166,7 @@ def test_student_text_is_escaped_never_markup_or_template(repo: Path, tmp_path: 
     text = text.replace("caption: My first two stamps", f'caption: "{HOSTILE}"')
     text = text.replace("place: Jönköping University library", f'place: "{HOSTILE}"')
     sara.write_text(text)
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     page = site.pages["students/sara-ahmed.md"]
     html = site.render("students/sara-ahmed.md")
     assert "<script>" not in html and "<img src=x" not in html
@@ -188,7 +188,7 @@ def test_charts_escape_labels_and_describe_themselves() -> None:
 
 @pytest.mark.parametrize("pid", ["anna-lind", "lucas-moreau", "sara-ahmed"])
 def test_portfolio_page_shows_what_a_reader_needs(repo: Path, tmp_path: Path, pid: str) -> None:
-    site = plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
     html = site.render(f"students/{pid}.md")
     a = next(r.assessment for r in site.published if r.id == pid)
     assert a is not None

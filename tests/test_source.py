@@ -1,6 +1,16 @@
+"""The YAML reader: its departures from PyYAML, its locations, and its speed tricks kept honest."""
+
 from __future__ import annotations
 
-from cim.read.source import parse
+import json
+from pathlib import Path
+
+import fastjsonschema
+import jsonschema
+import pytest
+
+from cim.read import schema
+from cim.read.source import _Loader, parse
 
 
 def test_dates_stay_strings_and_country_codes_stay_codes() -> None:
@@ -44,3 +54,57 @@ def test_locate_walks_mappings_and_sequences() -> None:
     assert doc.locate(["entries", 1, "activity"], key=True) == (5, 5)
     # A missing step is reported where the walk stopped.
     assert doc.locate(["entries", 0, "missing"]) == (3, 5)
+
+
+# --- the speed tricks of reading, kept honest -------------------------------------------------
+
+
+ROOT = Path(__file__).resolve().parent.parent
+KIND_OF = {
+    "rules.yml": "rules",
+    "activities.yml": "activities",
+    "portfolio.yml": "portfolio",
+    "awards.yml": "awards",
+    "issuer.yml": "issuer",
+}
+EVERY_FILE = sorted(
+    p
+    for folder in (ROOT, ROOT / "examples", ROOT / "tests" / "fixtures")
+    for p in (folder.rglob("*.yml") if folder != ROOT else folder.glob("*.yml"))
+    if p.name in KIND_OF
+) + sorted((ROOT / "portfolios").rglob("portfolio.yml"))
+
+
+def _id(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=_id)
+def test_the_fast_constructor_equals_pyyamls(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc = parse(text, path.name)
+    if not doc.ok:
+        pytest.skip("a fixture that is meant not to parse")
+    loader = _Loader(text)
+    try:
+        expected = loader.construct_document(loader.get_single_node())
+    finally:
+        loader.dispose()
+    assert json.dumps(doc.data, sort_keys=True) == json.dumps(expected, sort_keys=True)
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=_id)
+def test_the_fast_schema_path_and_jsonschema_agree(path: Path) -> None:
+    """fastjsonschema answers "valid?" for the common case; jsonschema (the reference, draft
+    2020-12) must give the same answer on every file we have, valid or not."""
+    doc = parse(path.read_text(encoding="utf-8"), path.name)
+    if not doc.ok:
+        pytest.skip("a fixture that is meant not to parse")
+    kind = KIND_OF[path.name]
+    try:
+        fastjsonschema.compile(schema.schema(kind))(doc.data)  # type: ignore[arg-type]
+        fast_valid = True
+    except fastjsonschema.JsonSchemaException:
+        fast_valid = False
+    reference = jsonschema.Draft202012Validator(schema.schema(kind))  # type: ignore[arg-type]
+    assert fast_valid == reference.is_valid(doc.data)

@@ -190,3 +190,29 @@ def test_official_build_refuses_without_a_key(capsys: pytest.CaptureFixture[str]
     os.environ.pop("CIM_SIGNING_KEY", None)
     assert main(["build", "--official", "--repo", str(ROOT), "--out", "/tmp/never"]) == 2
     assert "--official needs the signing key" in capsys.readouterr().err
+
+
+def test_the_oldest_versions_job_uses_every_lower_bound() -> None:
+    """tests/oldest-versions.txt pins each runtime dependency at the lower bound that
+    pyproject.toml allows, and the oldest-versions job installs with it."""
+    import re
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    bounds = {}
+    for requirement in project["dependencies"]:
+        match = re.match(r"([A-Za-z0-9_.-]+)>=([0-9.]+)", requirement)
+        assert match, f"{requirement}: give a lower bound (>=)"
+        bounds[match.group(1).lower()] = match.group(2)
+    pinned = dict(
+        line.split("==")
+        for line in (ROOT / "tests/oldest-versions.txt").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert set(pinned) == set(bounds)
+    for name, low in bounds.items():
+        assert pinned[name] in (low, low + ".0", low + ".0.0"), (
+            f"{name}: oldest-versions.txt has {pinned[name]}, pyproject.toml allows >={low}"
+        )
+    workflow = (ROOT / ".github/workflows/tests.yml").read_text()
+    assert "PIP_CONSTRAINT: tests/oldest-versions.txt" in workflow

@@ -11,12 +11,10 @@ scored, and broken rules never stop the portfolios from being checked.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -33,7 +31,7 @@ from cim.problems import Problem, Severity
 from cim.read import schema, source
 from cim.scoring.points import NOT_COUNTED
 from cim.scoring.verdict import Assessment, assess
-from cim.speed import compact_pickle
+from cim.speed import compact_pickle, no_cyclic_gc
 
 
 @compact_pickle
@@ -177,19 +175,6 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
             doc.problem(["entries"], f"recommended: {text}.", key=True, severity=Severity.WARNING)
         )
     return warnings
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while thousands of reports pile up: it would scan
-    them again and again although they hold no cycles (reference counting frees the rest)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 T = TypeVar("T")

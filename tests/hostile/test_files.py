@@ -14,6 +14,7 @@ from PIL import Image
 
 from cim.demo.evidence import save_photo
 
+from conftest import site_plan
 from helpers import check, messages, portfolio, save
 
 SARA = "sara-ahmed"
@@ -182,7 +183,6 @@ def test_hidden_files_submodules_and_case_clashes_are_refused(repo: Path) -> Non
 
 
 def test_nothing_outside_the_folder_is_published(repo: Path, tmp_path: Path) -> None:
-    from cim.site.plan import plan
 
     p = portfolio(repo, SARA)
     p["entries"][0]["evidence"].append({"file": "evidence/other.jpg", "kind": "photo"})
@@ -190,21 +190,20 @@ def test_nothing_outside_the_folder_is_published(repo: Path, tmp_path: Path) -> 
     (repo / "portfolios" / SARA / "evidence/other.jpg").symlink_to(
         repo / "portfolios/mei-chen/evidence/uq-transcript.pdf"
     )
-    site = plan(repo, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, cache=tmp_path / "cache", workers=1)
     assert "students/sara-ahmed.md" not in site.pages
     mei = {os.path.realpath(p) for p in (repo / "portfolios/mei-chen").rglob("*")}
     assert not {str(p) for p in site.evidence} & mei
 
 
 def test_gps_is_flagged_and_stripped(repo: Path, tmp_path: Path) -> None:
-    from cim.site.plan import plan
 
     photo = repo / "portfolios" / SARA / "evidence/language-cafe.jpg"
     save_photo(photo, "With GPS", 5, gps=(57.78, 14.16))
     report = check(repo, SARA)
     [sara] = report.portfolios
     assert any("GPS position" in p.message and p.severity == "warning" for p in sara.problems)
-    site = plan(repo, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, cache=tmp_path / "cache", workers=1)
     published = site.evidence[photo.resolve()]
     for uri in (published.web_uri, published.thumb_uri):
         with Image.open(site.files[uri]) as img:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from cim.admin import exports
-from cim.site.plan import plan
 
+from conftest import site_plan
 from corpus import REFUSED_TEXT, TEXT
 from helpers import TODAY, check, messages, portfolio, save
 
@@ -40,7 +40,7 @@ def inject(repo: Path, strings: list[str]) -> None:
 
 
 def rendered(repo: Path, tmp_path: Path) -> dict[str, str]:
-    site = plan(repo, today=TODAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(repo, today=TODAY, cache=tmp_path / "cache", workers=1)
     pages = {uri: site.render(uri) for uri in site.pages}
     pages.update({uri: data.decode() for uri, data in site.data.items()})
     assert f"students/{ANNA}.md" in site.pages and f"certificates/{ANNA}.md" in site.pages

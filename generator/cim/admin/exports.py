@@ -86,7 +86,7 @@ def exchange(report: RepositoryReport, semester: str) -> list[Row]:
     rows = []
     for r in report.portfolios:
         a, p = r.assessment, r.portfolio
-        if not a or not p or not p.start or "exchange" not in a.cohort.id:
+        if not a or not p or not p.start or not a.cohort.exchange:
             continue
         if semester_of(p.start) != semester:
             continue

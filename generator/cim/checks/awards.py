@@ -100,6 +100,8 @@ def _check_keys(doc: source.Document, issuer: Issuer) -> list[Problem]:
     return problems
 
 
+# Long because awards.yml is checked in one pass in the order its parts depend on each other
+# (ceremonies, then revocations, then awards); each check is a few lines.
 def _build(
     doc: source.Document, result: Awards, assessments: Mapping[str, Assessment | None]
 ) -> list[Problem]:

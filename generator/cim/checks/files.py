@@ -16,6 +16,8 @@ from cim.read.source import Document
 _DRIVE = re.compile(r"[A-Za-z]:")
 
 
+# Long because one evidence reference goes through an ordered checklist (name, place, type, size,
+# content) where each step decides whether the next can run.
 def judge_evidence(
     doc: Document,
     name: str,

@@ -16,6 +16,7 @@ from cim.read.source import Document
 from cim.scoring.points import amount_of
 
 
+# Long because a checklist read top to bottom, one short check per field of portfolio.yml.
 def check_portfolio(
     doc: Document,
     portfolio: Portfolio,
@@ -89,6 +90,7 @@ def check_portfolio(
     return problems
 
 
+# Long because a checklist read top to bottom, one short check per field of an entry.
 def _check_entry(
     doc: Document,
     portfolio: Portfolio,

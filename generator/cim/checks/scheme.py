@@ -87,6 +87,7 @@ def check_references(rules_doc: Document, rules: Rules, catalogue: Catalogue) ->
 # --- activities.yml -----------------------------------------------------------------------
 
 
+# Long because a checklist read top to bottom, one short check per field of an activity.
 def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) -> list[Problem]:
     problems: list[Problem] = []
     listed = [a for a in catalogue.activities if a.index >= 0]

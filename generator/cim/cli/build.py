@@ -14,6 +14,8 @@ from cim.cli.common import (
     EXIT_OK,
     UsageError,
     repository_of,
+    signing_key,
+    site_url,
 )
 from cim.model.layout import PORTFOLIOS_DIR
 
@@ -32,13 +34,54 @@ def _commit_time(root: Path) -> str | None:
     return value if done.returncode == 0 and value.isdigit() else None
 
 
+class BuildFailed(Exception):
+    """The site was not built; the message says why."""
+
+
+def _write_folder(root: Path, building: Path, args: argparse.Namespace) -> None:
+    """The plain-folder writer: the pipeline, the site plan and every page, no MkDocs."""
+    import logging
+
+    from cim.pipeline import check_repository
+    from cim.site.pages import SiteError
+    from cim.site.plan import plan
+    from cim.writers import folder
+
+    log = logging.getLogger("cim")
+    try:
+        site = plan(
+            check_repository(root, today=args.today),
+            today=args.today,
+            site_url=site_url(root),
+            signing_key=signing_key(),
+            progress=log.info,
+        )
+    except SiteError as exc:
+        raise BuildFailed(str(exc)) from None
+    for note in site.notes:
+        log.warning("%s", note)
+    if args.strict and site.notes:
+        raise BuildFailed(f"{len(site.notes)} warning(s) in strict mode")
+    log.info("%d pages written", folder.write(site, building))
+
+
+def _write_mkdocs(root: Path, building: Path, args: argparse.Namespace) -> None:
+    """The MkDocs writer: the full themed site."""
+    from cim.writers import mkdocs
+
+    try:
+        mkdocs.build(
+            root, building, strict=args.strict, today=args.today, epoch=_commit_time(root)
+        )
+    except mkdocs.BuildFailed as exc:
+        raise BuildFailed(str(exc)) from None
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     import logging
 
-    from cim.writers import mkdocs
-
     root = repository_of(args)
-    if args.official and not mkdocs.signing_key_from_environment():
+    if args.official and not signing_key():
         raise UsageError(
             "--official needs the signing key in CIM_SIGNING_KEY or "
             "CIM_SIGNING_KEY_FILE; nothing was built"
@@ -57,10 +100,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building-{os.getpid()}"
     try:
-        mkdocs.build(
-            root, building, strict=args.strict, today=args.today, epoch=_commit_time(root)
-        )
-    except mkdocs.BuildFailed as exc:
+        (_write_folder if args.writer == "folder" else _write_mkdocs)(root, building, args)
+    except BuildFailed as exc:
         print(f"cim: the site was not built: {exc}", file=sys.stderr)
         shutil.rmtree(building, ignore_errors=True)
         return EXIT_INVALID
@@ -103,5 +144,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--official",
         action="store_true",
         help="refuse to build without the signing key (for the deployment)",
+    )
+    p.add_argument(
+        "--writer",
+        choices=["mkdocs", "folder"],
+        default="mkdocs",
+        help="mkdocs: the full themed site (default); folder: plain HTML pages and files, "
+        "written without MkDocs",
     )
     p.set_defaults(func=cmd_build)

@@ -54,6 +54,16 @@ def portfolio_ids(root: Path, paths: Sequence[str]) -> set[str] | None:
 
 def site_url(root: Path) -> str:
     """The public address the repository's site is configured for (in its mkdocs.yml)."""
-    from cim.writers import mkdocs
+    from cim.site import config
 
-    return mkdocs.site_url(root)
+    return config.site_url(root)
+
+
+def signing_key() -> str | None:
+    """The signing key from $CIM_SIGNING_KEY or $CIM_SIGNING_KEY_FILE (None: development)."""
+    from cim.credentials import keys
+
+    try:
+        return keys.from_environment()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None

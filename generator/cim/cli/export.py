@@ -13,6 +13,7 @@ from cim.cli.common import (
     UsageError,
     date_argument,
     repository_of,
+    signing_key,
     site_url,
 )
 from cim.model.layout import PORTFOLIOS_DIR
@@ -63,8 +64,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _export_credentials(args: argparse.Namespace, root: Path) -> int:
     """Every award's signed credential, including those of students who did not consent to
     publication (for delivery to them directly)."""
-    from cim.site.plan import SiteError, plan
-    from cim.writers.mkdocs import signing_key_from_environment
+    from cim.pipeline import check_repository
+    from cim.site.pages import SiteError
+    from cim.site.plan import plan
 
     if not args.out:
         raise UsageError("export credentials needs --out DIR")
@@ -73,17 +75,17 @@ def _export_credentials(args: argparse.Namespace, root: Path) -> int:
         raise UsageError("--out must not be inside portfolios/")
     try:
         site = plan(
-            root,
+            check_repository(root, today=args.today),
             today=args.today,
             site_url=site_url(root),
-            signing_key=signing_key_from_environment(),
+            signing_key=signing_key(),
         )
     except SiteError as exc:
         print(f"cim: {exc}", file=sys.stderr)
         return EXIT_INVALID
     out.mkdir(parents=True, exist_ok=True)
-    written = dict(site.private_credentials)
-    awards = site.awards.awards if site.awards else []
+    written = dict(site.certificates.private)
+    awards = site.awards.awards
     for uri, data in site.data.items():
         if uri.endswith("/credential.json"):
             student = uri.split("/")[1]

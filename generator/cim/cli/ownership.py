@@ -31,6 +31,8 @@ def _json_pages(path: str) -> list[Any]:
     return items
 
 
+# Long because it reads four inputs (the pull request, its files, the administrators, the owners
+# on both sides) before the one call that decides.
 def cmd_ownership(args: argparse.Namespace) -> int:
     from cim.github import git, ownership
     from cim.read import source

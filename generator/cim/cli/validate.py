@@ -15,7 +15,8 @@ from cim.cli.common import (
 )
 from cim.cli.reporters import REPORTERS, render_points
 from cim.model.layout import PORTFOLIOS_DIR
-from cim.pipeline import check_repository, no_cyclic_gc
+from cim.pipeline import check_repository
+from cim.speed import no_cyclic_gc
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urlsplit
 
@@ -162,3 +163,23 @@ def signer_for(private_text: str | None, listed: dict[str, tuple[str, str]]) -> 
             f"the signing key '{key_id}' is retired in issuer.yml; sign with the active key"
         )
     return Signer(key, key_id, official=True)
+
+
+ENV_KEY = "CIM_SIGNING_KEY"
+ENV_KEY_FILE = "CIM_SIGNING_KEY_FILE"
+
+
+def from_environment() -> str | None:
+    """The signing key (multibase or PEM) from $CIM_SIGNING_KEY or the file named by
+    $CIM_SIGNING_KEY_FILE; None for a development build. ValueError when the file cannot be
+    read."""
+    if os.environ.get(ENV_KEY):
+        return os.environ[ENV_KEY]
+    path = os.environ.get(ENV_KEY_FILE)
+    if path:
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except OSError as exc:
+            raise ValueError(f"{ENV_KEY_FILE}={path}: {exc.strerror}") from None
+    return None

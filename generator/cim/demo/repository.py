@@ -225,6 +225,8 @@ def _entry(
     return entry
 
 
+# Long because one student's whole story (studies, activities, evidence, reflections) drawn in
+# order from one random stream, which must not be reordered.
 def _portfolio(
     i: int,
     rng: random.Random,

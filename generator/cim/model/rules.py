@@ -86,6 +86,12 @@ class Cohort:
     award: str = ""
     window: Window = field(default_factory=Window)
     requirements: tuple[Requirement, ...] = ()
+    kind: Literal["degree", "exchange"] = "degree"
+
+    @property
+    def exchange(self) -> bool:
+        """One-semester exchange students (celebrated by semester, not at graduation)."""
+        return self.kind == "exchange"
 
 
 @dataclass(slots=True)
@@ -199,6 +205,7 @@ def proof_from(data: dict[str, Any]) -> Proof:
     )
 
 
+# Long because it builds each part of rules.yml in the file's own order, a few lines per part.
 def rules_from(data: dict[str, Any]) -> Rules:
     """Build :class:`Rules` from a schema-valid ``rules.yml`` mapping."""
     scheme = data["scheme"]
@@ -213,6 +220,7 @@ def rules_from(data: dict[str, Any]) -> Rules:
                 description=c.get("description", ""),
                 may_apply=c.get("may_apply"),
                 award=c.get("award", ""),
+                kind=c.get("kind", "degree"),
                 window=Window(
                     window.get("from", "study_start"),
                     window.get("to", "study_end"),

@@ -13,10 +13,8 @@ Deliberate departures from PyYAML's defaults:
 * keys must be text, and only plain data (text, numbers, booleans, lists, mappings) is
   constructed: any other tag (``!!binary``, ``!!set``, ``!!python/…``) is refused.
 
-Hostile files are refused before they cost time or memory: files over a size limit, a
-byte-order mark, nesting deeper than :data:`MAX_DEPTH` (the C parser would overflow its stack
-long before Python notices) and aliases that would expand to more than :data:`MAX_NODES`
-nodes (an "alias bomb" is tiny on disk and enormous once walked).
+Hostile files (over a size limit, a byte-order mark, too deep, alias bombs) are refused before
+they cost time or memory; the structural guards are in :mod:`cim.read.guards`.
 """
 
 from __future__ import annotations
@@ -35,13 +33,22 @@ except ImportError:  # pragma: no cover - only on a PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 from cim.problems import Problem, Severity
+from cim.read import construct
+from cim.read.guards import (
+    MAX_DEPTH,
+    Refused,
+    check_depth,
+    check_expansion,
+    looks_deep,
+    refuse,
+)
 
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
 MAX_BYTES = 1 << 20  # a portfolio of 500 long entries fits easily in 1 MiB
-MAX_DEPTH = 64
-MAX_NODES = 200_000
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _PLAIN = {
     _STR,
     "tag:yaml.org,2002:int",
@@ -51,11 +58,6 @@ _PLAIN = {
     "tag:yaml.org,2002:seq",
     "tag:yaml.org,2002:map",
 }
-_DEEP_INDENT = "\n" + " " * 160  # a line indented by 160 spaces: 80 levels of two
-
-
-class Refused(yaml.MarkedYAMLError):
-    """A file is structurally hostile (too deep, too large once expanded, an odd tag)."""
 
 
 def _resolvers() -> dict[Any, list[tuple[str, re.Pattern[str]]]]:
@@ -81,12 +83,8 @@ class Duplicate:
     first_line: int
 
 
-def _refuse(node: yaml.Node, message: str) -> Refused:
-    return Refused(problem=message, problem_mark=node.start_mark)
-
-
 def _undefined(loader: Any, node: yaml.Node) -> Any:
-    raise _refuse(
+    raise refuse(
         node,
         f"the tag {node.tag} is not allowed here; write plain text, numbers, lists and mappings",
     )
@@ -143,7 +141,7 @@ class _Loader(_BaseLoader):
             for key_node, _ in pairs:
                 if key_node.tag not in (_STR, _MERGE):
                     shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "…"
-                    raise _refuse(
+                    raise refuse(
                         key_node,
                         f"the key {shown!r} is not text; write keys as words "
                         "(quote it if it looks like a number)",
@@ -223,126 +221,6 @@ class Document:
         return Problem(self.path, line, column, message, severity)
 
 
-_INT = "tag:yaml.org,2002:int"
-_BOOL_TAG = "tag:yaml.org,2002:bool"
-_NULL = "tag:yaml.org,2002:null"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
-
-
-class _NeedsFullConstructor(Exception):
-    """A merge key (``<<``): let PyYAML's own constructor handle the whole document."""
-
-
-def _data(node: yaml.Node, loader: _Loader, memo: dict[int, Any] | None) -> Any:
-    """Plain Python data from a composed node: the same result as PyYAML's constructor for the
-    plain-data tags this loader allows, about twice as fast (it is the validator's hot path).
-    Duplicate and non-text keys are reported as the constructor above reports them."""
-    tag = node.tag
-    if tag == _STR:
-        return node.value
-    if tag == _MAP:
-        if memo is not None and id(node) in memo:
-            return memo[id(node)]
-        pairs = node.value
-        if not all(k.tag == _STR for k, _ in pairs):
-            if any(k.tag == _MERGE for k, _ in pairs):
-                raise _NeedsFullConstructor
-            loader.construct_mapping(node)  # type: ignore[arg-type]  # raises "not text"
-        result = {k.value: _data(v, loader, memo) for k, v in pairs}
-        if len(result) != len(pairs):
-            loader.construct_mapping(node)  # type: ignore[arg-type]  # records duplicates
-        if memo is not None:
-            memo[id(node)] = result
-        return result
-    if tag == _SEQ:
-        if memo is not None and id(node) in memo:
-            return memo[id(node)]
-        items = [_data(v, loader, memo) for v in node.value]
-        if memo is not None:
-            memo[id(node)] = items
-        return items
-    if tag == _INT:
-        value = node.value
-        if value.isdigit() and (value[0] != "0" or value == "0") and len(value) <= _MAX_DIGITS:
-            return int(value)
-        return _scalar(node, loader)  # signs, octal, hex, underscores
-    if tag == _BOOL_TAG:
-        return node.value in ("true", "True", "TRUE")
-    if tag == _NULL:
-        return None
-    return _scalar(node, loader)  # floats; anything else is refused there
-
-
-_MAX_DIGITS = 100  # no number in any CIM file is longer; Python refuses over 4,300 digits
-
-
-def _scalar(node: yaml.Node, loader: _Loader) -> Any:
-    """A number the fast path above does not handle; a malformed one (``!!int xyz``, thousands
-    of digits) is refused at its line instead of escaping as a ValueError."""
-    if isinstance(node, yaml.ScalarNode) and len(node.value) > _MAX_DIGITS and node.tag != _STR:
-        raise _refuse(node, "this number is far too long; write a short number or quote it")
-    try:
-        return loader.construct_object(node)
-    except ValueError:
-        shown = node.value[:40] if isinstance(node, yaml.ScalarNode) else "…"
-        raise _refuse(
-            node, f"{shown!r} is marked as a number but is not one; write a plain number"
-        ) from None
-
-
-def _check_depth(text: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH, reading parser events (never recursing)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_BaseLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise Refused(
-                    problem=f"the data is nested more than {MAX_DEPTH} levels deep; "
-                    "a portfolio never needs that",
-                    problem_mark=event.start_mark,  # type: ignore[arg-type]
-                )
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
-
-
-def _looks_deep(text: str) -> bool:
-    """A cheap test that rules out deep nesting for ordinary files (string methods run in C)."""
-    return (
-        text.count("[") + text.count("{") > 256
-        or text.count("- -") > 16
-        or _DEEP_INDENT in text
-        or text.startswith(_DEEP_INDENT[1:])
-    )
-
-
-def _check_expansion(node: yaml.Node) -> None:
-    """Refuse aliases that would expand beyond MAX_NODES nodes."""
-    sizes: dict[int, int] = {}
-
-    def size(n: yaml.Node) -> int:
-        known = sizes.get(id(n))
-        if known is not None:
-            return known
-        if isinstance(n, yaml.MappingNode):
-            total = 1 + sum(size(k) + size(v) for k, v in n.value)
-        elif isinstance(n, yaml.SequenceNode):
-            total = 1 + sum(size(v) for v in n.value)
-        else:
-            total = 1
-        sizes[id(n)] = total
-        if total > MAX_NODES:
-            raise _refuse(
-                n,
-                f"aliases (*) here expand to more than {MAX_NODES:,} values; "
-                "write the data out instead of repeating anchors",
-            )
-        return total
-
-    size(node)
-
-
 def _advice(exc: yaml.MarkedYAMLError, text: str) -> str:
     what = exc.problem or "not valid YAML"
     mark = exc.problem_mark or exc.context_mark
@@ -362,9 +240,21 @@ def _advice(exc: yaml.MarkedYAMLError, text: str) -> str:
     )
 
 
-def parse(text: str, path: str) -> Document:
+class _ForeignTagsLoader(_Loader):
+    """The same loader, reading tags it does not know as empty values (never constructing
+    anything they name)."""
+
+    yaml_constructors: ClassVar[dict[Any, Any]] = {
+        **_Loader.yaml_constructors,
+        None: lambda loader, node: None,
+    }
+
+
+# Long because each way a file can be refused has its own message for the student.
+def parse(text: str, path: str, *, foreign_tags: bool = False) -> Document:
     """Parse one YAML document; syntax errors, hostile structure and duplicate keys become
-    problems."""
+    problems. ``foreign_tags`` reads the tags another tool's configuration uses (mkdocs.yml's
+    ``!ENV``, ``!!python/name:``) as empty values instead of refusing them."""
     doc = Document(path)
     if text.startswith("\ufeff"):
         doc.problems.append(
@@ -376,18 +266,18 @@ def parse(text: str, path: str) -> Document:
             )
         )
         return doc
-    loader = _Loader(text)
+    loader = _ForeignTagsLoader(text) if foreign_tags else _Loader(text)
     try:
-        if _looks_deep(text):
-            _check_depth(text)
+        if looks_deep(text):
+            check_depth(text)
         node = loader.get_single_node()
         if node is not None and "&" in text and "*" in text:
-            _check_expansion(node)
+            check_expansion(node)
         data = None
         if node is not None:
             try:
-                data = _data(node, loader, {} if "&" in text else None)
-            except _NeedsFullConstructor:
+                data = construct.data(node, loader, {} if "&" in text else None)
+            except construct.NeedsFullConstructor:
                 loader.duplicates.clear()
                 data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:

@@ -13,7 +13,6 @@ import gc
 import logging
 import os
 import posixpath
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -28,29 +27,26 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
-from cim.site.plan import Site, SiteError, content_security_policy, plan
+from cim.credentials import keys
+from cim.pipeline import check_repository
+from cim.site.config import DEFAULT_SITE_URL, config_file
+from cim.site.csp import content_security_policy
+from cim.site.directory import search_entries
+from cim.site.pages import SiteError
+from cim.site.plan import SitePlan, plan
+from cim.writers.folder import place_files
 
 log = logging.getLogger("mkdocs.plugins.cim")
 
-DEFAULT_SITE_URL = "https://cim.example.org/"
-ENV_KEY = "CIM_SIGNING_KEY"
-ENV_KEY_FILE = "CIM_SIGNING_KEY_FILE"
 
 
-def signing_key_from_environment() -> str | None:
-    """The signing key (multibase or PEM) from $CIM_SIGNING_KEY or the file named by
-    $CIM_SIGNING_KEY_FILE; None for a development build."""
-    if os.environ.get(ENV_KEY):
-        return os.environ[ENV_KEY]
-    path = os.environ.get(ENV_KEY_FILE)
-    if path:
-        try:
-            return Path(path).read_text(encoding="utf-8")
-        except OSError as exc:
-            raise PluginError(f"{ENV_KEY_FILE}={path}: {exc.strerror}") from None
-    return None
-
-
+def signing_key() -> str | None:
+    """The signing key from the environment (see :func:`cim.credentials.keys.from_environment`),
+    its failure said as MkDocs says it."""
+    try:
+        return keys.from_environment()
+    except ValueError as exc:
+        raise PluginError(str(exc)) from None
 class CimConfig(base.Config):
     """The plugin's settings. ``cim build`` sets them directly; in mkdocs.yml each can be taken
     from the environment with MkDocs' own ``!ENV`` tag (as this repository's mkdocs.yml does
@@ -70,7 +66,7 @@ class CimPlugin(BasePlugin[CimConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
-        self.site: Site | None = None
+        self.site: SitePlan | None = None
         self.root = Path(".")
         self.rendered = 0
         self.serving = False
@@ -96,16 +92,21 @@ class CimPlugin(BasePlugin[CimConfig]):
         if isinstance(given, dt.date):
             today = given
         cache = Path(self.config.cache) if self.config.cache else None
+        say = lambda message: log.info("cim: %s", message)  # noqa: E731
         try:
+            say("checking portfolios")
+            started = time.perf_counter()
+            report = check_repository(self.root, today=today)
             site = plan(
-                self.root,
+                report,
                 site_url=config.site_url or DEFAULT_SITE_URL,
                 separate_search=_search_plugin(config) is not None,
-                signing_key=signing_key_from_environment(),
+                signing_key=signing_key(),
                 today=today,
                 cache=cache,
                 workers=self.config.workers,
-                progress=lambda message: log.info("cim: %s", message),
+                progress=say,
+                checking_time=time.perf_counter() - started,
             )
         except SiteError as exc:
             raise PluginError(str(exc)) from None
@@ -176,14 +177,14 @@ class CimPlugin(BasePlugin[CimConfig]):
         gc.unfreeze()
         search = _search_plugin(config)
         if self.site is not None and search is not None:
-            search.search_index.entries.extend(self.site.search_entries())
+            search.search_index.entries.extend(search_entries(self.site))
         if self.site is not None:
             place_files(self.site.files, Path(config.site_dir))
         self._report()
 
     def _report(self) -> None:
         site = self.site
-        if site is None or site.store is None:
+        if site is None:
             return
         log.info(
             "cim: %d pages for %d published portfolio(s); evidence: %d encoded, "
@@ -228,20 +229,6 @@ class SharedParts:
         return kept
 
 
-def place_files(files: dict[str, Path], site_dir: Path) -> None:
-    """Put each cached file at its place in the site: a hard link where the file system
-    allows it (no copy of thousands of images), else a copy."""
-    for uri, source in sorted(files.items()):
-        target = site_dir / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copyfile(source, target)
-
-
 def _search_plugin(config: MkDocsConfig) -> Any:
     """mkdocs-material's search plugin, when it is in use (its index accepts extra entries:
     mkdocs-material is in maintenance mode, so this stays as it is)."""
@@ -273,22 +260,6 @@ def _nav_sources(nav: Any) -> set[str]:
 
 class BuildFailed(Exception):
     """The site was not built; the message says why (for people, without a traceback)."""
-
-
-def config_file(root: Path) -> Path | None:
-    """The repository's mkdocs.yml, or this installation's own for a repository without one."""
-    for candidate in (root / "mkdocs.yml", Path(__file__).resolve().parents[3] / "mkdocs.yml"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def site_url(root: Path) -> str:
-    """The public address the repository's site is configured for."""
-    found = config_file(root)
-    if found is None:
-        return DEFAULT_SITE_URL
-    return str(load_config(config_file=str(found)).site_url or DEFAULT_SITE_URL)
 
 
 def build(

@@ -1,0 +1,124 @@
+"""Certificates on the site: a signed credential for every award, the share card and QR code of
+each published one, the status list, the revocation reasons and the DID document.
+
+Credentials of students who do not publish their portfolio are signed too, but kept apart for
+private delivery (``cim export credentials``); nothing of theirs reaches the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from cim.credentials import badge
+from cim.credentials.badge import Issuing
+from cim.credentials.keys import Signer, did_web, signer_for
+from cim.model.awards import Awards
+from cim.model.rules import Rules
+from cim.pipeline import PortfolioReport
+from cim.site import card
+from cim.site.pages import SiteError
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Certificates:
+    """What issuing produced: the site's credential files, share cards and QR codes."""
+
+    issuing: Issuing
+    data: Mapping[str, bytes]  # credentials, status list, reasons, DID documents, by URI
+    files: Mapping[str, Path]  # share cards, by URI
+    qr: Mapping[str, str]  # verification address → QR code (SVG)
+    private: Mapping[str, bytes]  # credentials kept off the site, by file name
+
+
+# Long because signing, cards, QR codes and the issuer's files are one transaction over the same
+# awards.
+def issue(
+    awards: Awards,
+    reports: Mapping[str, PortfolioReport],
+    published: Collection[str],
+    rules: Rules,
+    *,
+    programme_title: Callable[[str], str],
+    site_url: str,
+    signing_key: str | None,
+    cache: Path,
+    say: Progress,
+) -> Certificates:
+    """Sign a credential for every award; publish those of consenting students (``published``),
+    the status list and the DID document; keep the others apart for private delivery."""
+    listed = {k.public: (k.id, k.status) for k in awards.issuer.keys}
+    try:
+        signer: Signer = signer_for(signing_key, listed)
+        did = did_web(site_url)
+    except ValueError as exc:
+        raise SiteError(f"cannot sign the certificates: {exc}") from None
+    if not signer.official:
+        say(
+            "no signing key given: certificates are signed with the development key and "
+            "marked as not official"
+        )
+    issuing = Issuing(site_url, did, signer, awards.issuer, rules)
+    students = sorted({a.student for a in awards.awards})
+    say(
+        f"signing {len(students)} credential(s) with the "
+        f"{'official' if signer.official else 'development'} key"
+    )
+    data: dict[str, bytes] = {}
+    private: dict[str, bytes] = {}
+    card_jobs: list[tuple[str, tuple[str, ...]]] = []
+    note = "" if signer.official else "Development build: not an official certificate"
+    for student in students:
+        award = awards.of(student)
+        report = reports.get(student)
+        if award is None or report is None or not report.portfolio or not report.assessment:
+            continue
+        programme = programme_title(report.portfolio.programme)
+        document = badge.open_badge(award, report.portfolio, report.assessment, issuing, programme)
+        if not signer.official:
+            document["name"] += " (development build: not an official certificate)"
+        signed = badge.dumps(badge.sign(document, issuing, award.date))
+        if student not in published:
+            private[f"{award.number}.json"] = signed
+            continue
+        data[badge.credential_uri(student)] = signed
+        fields = (rules.name, report.portfolio.name, programme, awards.issuer.name, award.number)
+        card_jobs.append((f"certificates/{student}/card.png", (*fields, note)))
+    drawn = card.cards([fields for _, fields in card_jobs], cache)
+    files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
+    verifiable = [s for s in sorted(published) if awards.of(s) is not None]
+    qr = card.qr_codes(
+        (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable), cache
+    )
+    data[badge.STATUS_LIST_URI] = badge.dumps(badge.status_list(awards, issuing))
+    data[badge.REASONS_URI] = badge.dumps(badge.revocation_reasons(awards))
+    did_json = badge.dumps(badge.did_document(issuing))
+    data[".well-known/did.json"] = did_json
+    data["did.json"] = did_json
+    return Certificates(issuing, data, files, qr, private)
+
+
+def linkedin_url(
+    *,
+    name: str,
+    organization: str,
+    organization_id: str,
+    issued: dt.date,
+    cert_url: str,
+    cert_id: str,
+) -> str:
+    """LinkedIn's documented "add to profile" link, every parameter percent-encoded."""
+    params = {"startTask": "CERTIFICATION_NAME", "name": name}
+    if organization_id:
+        params["organizationId"] = organization_id
+    else:
+        params["organizationName"] = organization
+    params.update(
+        issueYear=str(issued.year), issueMonth=str(issued.month), certUrl=cert_url, certId=cert_id
+    )
+    return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)

@@ -1,0 +1,62 @@
+"""Finding a portfolio: the data behind the "Find a portfolio" page and the search entries.
+
+Both hold what people look for — name, programme, countries, activities — and never the
+reflections.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+from cim.pipeline import PortfolioReport
+from cim.site.views import countries, summary
+
+if TYPE_CHECKING:
+    from cim.site.plan import SitePlan
+
+
+def rows(published: Iterable[PortfolioReport]) -> list[dict[str, Any]]:
+    """One row per published portfolio, by name: what the directory filters and searches by."""
+    out = []
+    for r in sorted(published, key=lambda r: r.portfolio.name if r.portfolio else ""):
+        a, p = r.assessment, r.portfolio
+        if a is None or p is None:
+            continue
+        out.append(
+            {
+                "id": r.id,
+                "name": p.name,
+                "url": f"students/{r.id}/",
+                "programme": p.programme,
+                "cohort": a.cohort.id,
+                "aims": sorted(a.by_aim),
+                "countries": countries(a),
+                "languages": list(p.languages),
+                "points": a.points,
+                "required": a.required,
+                "met": a.met,
+            }
+        )
+    return out
+
+
+def search_entries(site: SitePlan) -> list[dict[str, str]]:
+    """One compact search entry per published portfolio: name, programme, countries and
+    activities. Values are HTML-escaped, as a search index holds HTML."""
+    entries = []
+    for r in sorted(site.published, key=lambda r: r.id):
+        p = r.portfolio
+        if p is None:
+            continue
+        about = summary(site, r)
+        facts = [site.title_of("programme", p.programme), " ".join(about["countries"])]
+        activities = ", ".join(about["activities"])
+        if len(activities) > 72:
+            activities = activities[:71].rsplit(", ", 1)[0] + " …"
+        text = " · ".join(x for x in (*facts, activities) if x)
+        entries.append(
+            {"location": f"students/{r.id}/", "title": escape(p.name), "text": escape(text)}
+        )
+    return entries

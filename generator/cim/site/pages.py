@@ -1,0 +1,80 @@
+"""The pages of the site: where each lives, what MkDocs (or any writer) reads as its front
+matter, and links between pages.
+
+Every page URL is a folder ("students/anna-lind/"), the directory-style URLs MkDocs and most
+static hosts use; :func:`url_of` is that rule, stated once.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+
+def url_of(src_uri: str) -> str:
+    """The directory-style URL of a Markdown source path (``students/anna.md`` →
+    ``students/anna/``)."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def rel(from_url: str, to: str) -> str:
+    """A link from the page at ``from_url`` to ``to`` (a page URL or a file URI).
+
+    Every page URL is a folder, so the way up is one "../" per level; this is called for every
+    link on every page, so it avoids path arithmetic."""
+    up = "../" * from_url.count("/")
+    return (up + to) or "./"
+
+
+def site_url_of(value: str) -> str:
+    """The site's address with its closing slash."""
+    return value if value.endswith("/") else value + "/"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of the site: its source path, title and kind (which view and template show
+    it), and what its front matter says to the theme and to search engines."""
+
+    src_uri: str
+    title: str
+    kind: str
+    key: str = ""
+    template: str = ""
+    search: bool = True
+    hide: tuple[str, ...] = ()
+    description: str = ""
+    image: str = ""  # absolute URL of the picture a shared link shows
+    noindex: bool = False  # ask search engines not to index the page
+
+    @property
+    def url(self) -> str:
+        return url_of(self.src_uri)
+
+    def front_matter(self) -> str:
+        """The Markdown source a writer reads: front matter only (the body comes from the
+        renderer)."""
+        meta: dict[str, Any] = {"title": escape(self.title)}
+        if self.template:
+            meta["template"] = self.template
+        if self.hide:
+            meta["hide"] = list(self.hide)
+        if not self.search:
+            meta["search"] = {"exclude": True}
+        if self.description:
+            meta["description"] = escape(self.description)
+        if self.image:
+            meta["og_image"] = escape(self.image)
+        if self.noindex:
+            meta["robots"] = "noindex"
+        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
+        return "---\n" + "\n".join(lines) + "\n---\n"
+
+
+class SiteError(Exception):
+    """The site cannot be built; the message says why and what to do."""

@@ -1,0 +1,115 @@
+"""The plain-folder writer: the whole site as static files, without MkDocs.
+
+Each page becomes ``<its URL>/index.html``: a small, complete HTML document around the body
+the renderer makes, with the same Content-Security-Policy, description and ``noindex`` as the
+MkDocs site, and the site theme's own stylesheet and scripts. It is the proof that the core
+needs no site generator — and a way to publish without one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping
+from html import escape
+from pathlib import Path
+
+from cim.site.csp import content_security_policy
+from cim.site.pages import Page, rel
+from cim.site.plan import SitePlan
+
+THEME_ASSETS = Path(__file__).resolve().parents[3] / "site_theme" / "assets"
+BUNDLED_DOCS = Path(__file__).resolve().parents[3] / "docs"
+
+
+def place_files(files: Mapping[str, Path], site_dir: Path) -> None:
+    """Put each cached file at its place in the site: a hard link where the file system
+    allows it (no copy of thousands of images), else a copy."""
+    for uri, source in sorted(files.items()):
+        target = site_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():
+            target.unlink()
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+
+
+def guides(root: Path) -> list[tuple[Page, str]]:
+    """The hand-written pages under ``docs/`` (the guides), as pages with their HTML (Python
+    Markdown, the same extensions as mkdocs.yml)."""
+    import markdown
+
+    docs = root / "docs"
+    if not docs.is_dir():
+        docs = BUNDLED_DOCS
+    found = []
+    for path in sorted(docs.rglob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        title = next(
+            (line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem
+        )
+        html = markdown.markdown(
+            text, extensions=["admonition", "attr_list", "md_in_html", "tables", "toc"]
+        )
+        page = Page(path.relative_to(docs).as_posix(), title, "guide")
+        found.append((page, html))
+    return found
+
+
+def document(site: SitePlan, page: Page, body: str | None = None) -> str:
+    """One page as a complete HTML document (``body``: its HTML, else the renderer's)."""
+
+    def up(to: str) -> str:
+        return rel(page.url, to)
+
+    meta = [f'<meta name="description" content="{escape(page.description)}">']
+    if page.noindex:
+        meta.append('<meta name="robots" content="noindex">')
+    nav = " · ".join(
+        f'<a href="{up(to)}">{escape(label)}</a>'
+        for to, label in (
+            ("", site.rules.name),
+            ("activities/", "Activities"),
+            ("students/", "Find a portfolio"),
+            ("statistics/", "Statistics"),
+        )
+    )
+    heading = f"<h1>{escape(page.title)}</h1>\n" if body is None else ""
+    content = site.render(page.src_uri) if body is None else body
+    html = (
+        "<!doctype html>\n"
+        '<html lang="en">\n<head>\n'
+        '<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
+        f"<title>{escape(page.title)}</title>\n" + "\n".join(meta) + "\n"
+        f'<link rel="stylesheet" href="{up("assets/cim.css")}">\n'
+        f'<script src="{up("assets/cim.js")}" defer></script>\n'
+        "</head>\n<body>\n"
+        f"<header><nav>{nav}</nav></header>\n"
+        '<main class="md-content" data-md-component="content">\n'
+        f"{heading}{content}\n</main>\n</body>\n</html>\n"
+    )
+    return content_security_policy(html)
+
+
+def write(site: SitePlan, site_dir: Path) -> int:
+    """Write every page, data file and processed file of ``site`` into ``site_dir``; return the
+    number of pages."""
+    for page in site.pages.values():
+        target = site_dir / page.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document(site, page), encoding="utf-8")
+    for page, body in guides(site.root):
+        target = site_dir / page.url / "index.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(document(site, page, body), encoding="utf-8")
+    for uri, data in site.data.items():
+        target = site_dir / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    place_files(site.files, site_dir)
+    if THEME_ASSETS.is_dir():
+        shutil.copytree(THEME_ASSETS, site_dir / "assets", dirs_exist_ok=True)
+    return len(site.pages)
