@@ -6,9 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 from cim.checks.files import check_folder, judge_evidence
-from cim.checks.text import WHERE, check_strings
+from cim.checks.text import check_strings
 from cim.hints import did_you_mean
-from cim.model.catalogue import OWN_CHOICE, Catalogue
+from cim.model.catalogue import LOCATION_WORDS, OWN_CHOICE, Catalogue
 from cim.model.portfolio import Portfolio
 from cim.model.rules import Rules
 from cim.problems import Problem, Severity
@@ -153,8 +153,8 @@ def _check_entry(
                     doc.problem(
                         [*at, "location"],
                         f"'{activity.title}' takes place "
-                        f"{' or '.join(WHERE[x] for x in activity.locations)}, not "
-                        f"{WHERE[entry.location]}.",
+                        f"{' or '.join(LOCATION_WORDS[x] for x in activity.locations)}, not "
+                        f"{LOCATION_WORDS[entry.location]}.",
                     )
                 )
             if activity.points.needs_amount and amount_of(entry, activity) is None:

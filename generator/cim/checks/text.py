@@ -9,7 +9,6 @@ from cim.read.source import Document
 
 # --- portfolio.yml ------------------------------------------------------------------------
 
-WHERE = {"home": "at home", "abroad": "abroad", "online": "online"}
 
 # Personal identity numbers are written in ASCII digits: [cc]yymmdd, an optional -, + or
 # space, and four digits; a run of digits longer than that is not one.

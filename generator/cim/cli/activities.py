@@ -12,7 +12,7 @@ from cim.cli.common import (
     EXIT_OK,
     repository_of,
 )
-from cim.model.catalogue import OWN_CHOICE
+from cim.model.catalogue import LOCATIONS, OWN_CHOICE
 from cim.pipeline import load_scheme
 
 
@@ -63,7 +63,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--location",
-        choices=["home", "abroad", "online"],
+        choices=LOCATIONS,
         help="only activities that can take place there",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")

@@ -157,11 +157,12 @@ def make_evidence(
     documents become one-page PDFs or certificate-like JPEGs; ``small`` makes them tiny (for
     test and example repositories). Returns the files written.
     """
-    import yaml
+    from cim.read import source
 
     written = []
     for path in sorted((root / "portfolios").glob("*/portfolio.yml")):
-        data = yaml.safe_load(path.read_text("utf-8")) or {}
+        doc = source.read(str(path), path.name)
+        data = doc.data if isinstance(doc.data, dict) else {}
         name = str(data.get("name", ""))
         for entry in data.get("entries") or []:
             title = str(entry.get("title") or entry.get("activity", ""))

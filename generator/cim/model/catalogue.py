@@ -24,6 +24,12 @@ UNIT_WORDS = {
 # Units that can be measured from an entry's first and last day when no amount is given.
 DURATION_DAYS = {"day": 1, "week": 7, "month": 30}
 
+LOCATIONS = ("home", "abroad", "online")
+# How each place reads inside a sentence ("abroad", "at home"), the one source of these words.
+LOCATION_WORDS = {"home": "at home", "abroad": "abroad", "online": "online"}
+# …and as a label or heading ("At home").
+LOCATION_HEADINGS = {k: v[:1].upper() + v[1:] for k, v in LOCATION_WORDS.items()}
+
 
 def unit_word(unit: str, amount: float) -> str:
     one, many = UNIT_WORDS.get(unit, (unit, unit + "s"))
@@ -172,7 +178,7 @@ def catalogue_from(data: dict[str, Any], rules: Rules | None) -> Catalogue:
                 title="Your own choice",
                 category="",
                 aims=(),
-                locations=("home", "abroad", "online"),
+                locations=LOCATIONS,
                 points=PointsRule("claim", max_claim=own.max_points),
                 description="An activity you design yourself; the reviewer judges the points.",
                 cap=own.cap,

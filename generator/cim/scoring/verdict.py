@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from cim.model.catalogue import Catalogue
+from cim.model.catalogue import LOCATION_WORDS, Catalogue
 from cim.model.portfolio import Portfolio
 from cim.model.rules import Cohort, Requirement, Rules, Where
 from cim.scoring.points import EntryResult, score_entries
@@ -70,7 +70,7 @@ def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
     if where.location:
         words.append(
             " or ".join(
-                {"home": "at home", "abroad": "abroad", "online": "online"}[loc]
+                LOCATION_WORDS[loc]
                 for loc in where.location
             )
         )

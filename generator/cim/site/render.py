@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import jinja2
+from markupsafe import Markup
 
+from cim.model.catalogue import LOCATION_HEADINGS
 from cim.site import charts
 from cim.site.pages import Page, rel
 from cim.site.views import VIEWS
@@ -33,6 +35,9 @@ def environment() -> jinja2.Environment:
     env.filters["paragraphs"] = lambda text: [p.strip() for p in text.split("\n\n") if p.strip()]
     env.filters["kb"] = lambda n: f"{max(1, round(n / 1024))} KB"
     env.filters["date"] = lambda d: d.strftime("%-d %B %Y") if d else ""
+    env.globals["location_headings"] = LOCATION_HEADINGS
+    options = "".join(f'<option value="{k}">{v}</option>' for k, v in LOCATION_HEADINGS.items())
+    env.globals["location_options"] = lambda: Markup(options)
     return env
 
 
