@@ -6,18 +6,15 @@ tests are skipped on a developer's machine and fail in CI (CI=true), which insta
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, FLAGS
+from chromium import CHROMIUM, FLAGS, served
 from conftest import ROOT
 
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -46,19 +43,10 @@ PAGES = {
 }
 
 
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(built: tuple[Path, str]) -> Iterator[str]:
-    handler = functools.partial(Quiet, directory=str(built[0]))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with served(built[0]) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

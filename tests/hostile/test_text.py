@@ -164,16 +164,10 @@ def test_og_tags_and_search_index_are_escaped(hostile_site: Path) -> None:
 
 @pytest.fixture(scope="module")
 def served(hostile_site: Path):  # type: ignore[no-untyped-def]
-    import functools
-    import http.server
-    import threading
+    from chromium import served as serve
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(hostile_site))
-    handler.log_message = lambda *a: None  # type: ignore[attr-defined]
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with serve(hostile_site) as address:
+        yield address
 
 
 PAGES = [
