@@ -136,14 +136,6 @@ def did_web_url(did: str) -> str:
     return base + "/.well-known/did.json"
 
 
-def did_key_public(did_or_method: str) -> Ed25519PublicKey:
-    """The public key inside a did:key identifier (or verification method)."""
-    did = did_or_method.split("#", 1)[0]
-    if not did.startswith("did:key:"):
-        raise KeyError_(f"'{did}' is not a did:key identifier")
-    return public_key_from_multibase(did[len("did:key:") :])
-
-
 def signer_for(private_text: str | None, listed: dict[str, tuple[str, str]]) -> Signer:
     """The build's signer. ``listed`` maps public multibase → (key id, status) from
     issuer.yml. Without a private key this is the development key; a given key must be listed
