@@ -17,11 +17,12 @@ from conftest import ROOT
 PACKAGE = ROOT / "generator" / "cim"
 BASE = {"cim", "problems", "speed", "hints"}  # the shared vocabulary: any layer may use it
 LAYERS = ["read", "model", "scoring", "credentials", "checks", "pipeline", "site"]
-ADAPTERS = {"writers", "github", "admin", "demo", "cli"}
+ADAPTERS = {"writers", "github", "admin", "demo", "intake", "cli"}
 # Adapters may use one another only along these lines.
 ADAPTER_USES = {
     "cli": ADAPTERS - {"cli"},
     "github": set(),
+    "intake": {"github"},
     "admin": set(),
     "demo": set(),
     "writers": set(),

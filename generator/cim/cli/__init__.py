@@ -24,6 +24,8 @@ from cim.cli import (
     demo,
     diff,
     export,
+    forms,
+    intake,
     keys,
     new,
     ownership,
@@ -33,7 +35,21 @@ from cim.cli import (
 from cim.cli.common import EXIT_USAGE, UsageError, date_argument
 
 # In the order `cim --help` lists them: a student's commands first, then the administrators'.
-COMMANDS = (validate, new, build, verify, export, award, diff, ownership, demo, keys, activities)
+COMMANDS = (
+    validate,
+    new,
+    build,
+    verify,
+    export,
+    award,
+    diff,
+    ownership,
+    intake,
+    forms,
+    demo,
+    keys,
+    activities,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

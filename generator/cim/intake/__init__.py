@@ -5,4 +5,7 @@ an issue event and the answers in its body; ``names`` makes ids and country code
 ``attachments`` fetches and cleans evidence; ``plan`` is the pure core that decides what
 changes; ``yamltext`` writes the YAML; ``message`` words the reply; ``run`` is the adapter that
 reads git, commits the branch and writes what the workflow posts.
+
+May import: ``cim.github`` (git plumbing, what merging would change), ``cim.pipeline`` and
+everything below it.
 """

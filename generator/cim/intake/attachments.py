@@ -26,9 +26,10 @@ from typing import IO, Any
 
 from PIL import Image, ImageOps
 
-from cim import evidence
+from cim.checks import evidence as inspection
 from cim.intake.forms import MAX_ATTACHMENTS
 from cim.intake.plan import Attachment
+from cim.model import evidence
 
 DEFAULT_ALLOW = (
     "https://github.com/user-attachments/",
@@ -140,7 +141,7 @@ def clean(data: bytes, types: Sequence[str], max_mb: float) -> Attachment:
     with tempfile.TemporaryDirectory(prefix="cim-intake-") as tmp:
         path = Path(tmp) / f"attachment.{suffix}"
         path.write_bytes(data)
-        problem = evidence.inspect(path, kind)
+        problem = inspection.inspect(path, kind)
         if problem:
             raise Refused(problem)
         done: list[str] = []
@@ -158,7 +159,7 @@ def _clean_image(path: Path, kind: str, size: int) -> tuple[bytes, list[str]]:
     Image.MAX_IMAGE_PIXELS = evidence.MAX_PIXELS
     with Image.open(path, formats=[_FORMAT[kind]]) as opened:
         exif = opened.getexif()
-        gps = bool(exif.get_ifd(0x8825)) or (kind == "jpeg" and evidence.has_gps(path))
+        gps = bool(exif.get_ifd(0x8825)) or (kind == "jpeg" and inspection.has_gps(path))
         has_metadata = bool(exif) or any(key in opened.info for key in _METADATA)
         image = ImageOps.exif_transpose(opened)
         image.load()
@@ -201,7 +202,7 @@ def collect(
     result = []
     for n, url in enumerate(found, 1):
         try:
-            result.append(clean(fetch(url, allow), types, max_mb))
+            result.append(clean(fetch(url, allow, MAX_DOWNLOAD), types, max_mb))
         except Refused as exc:
             refused.append(f"Evidence file {n} cannot be accepted: {exc}.")
     return result, refused

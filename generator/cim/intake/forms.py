@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from cim.catalogue import OWN_CHOICE, Catalogue
-from cim.rules import Rules
+from cim.model.catalogue import OWN_CHOICE, Catalogue
+from cim.model.rules import Rules
 
 REGISTER_LABEL = "registration"
 ACTIVITY_LABEL = "activity"

@@ -16,12 +16,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from cim.catalogue import OWN_CHOICE, Catalogue
 from cim.intake import forms, names
 from cim.intake.answers import Answers, Issue
 from cim.intake.yamltext import WriteError, append_entry, new_portfolio
-from cim.repository import PORTFOLIO_FILE, PORTFOLIOS_DIR
-from cim.rules import Rules
+from cim.model.catalogue import OWN_CHOICE, Catalogue
+from cim.model.layout import PORTFOLIO_FILE, PORTFOLIOS_DIR
+from cim.model.rules import Rules
 
 BRANCH_PREFIX = "intake/"
 BRANCH = re.compile(r"intake/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)/issue-([1-9][0-9]{0,9})")

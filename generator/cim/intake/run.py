@@ -13,15 +13,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import subprocess
+import tarfile
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cim import gitrepo, prdiff
+from cim.github import diff as prdiff
+from cim.github import git as gitrepo
 from cim.intake import attachments, forms, message
 from cim.intake.answers import Issue, answers, issue_from_event
 from cim.intake.plan import (
@@ -32,15 +35,15 @@ from cim.intake.plan import (
     plan_activity,
     plan_registration,
 )
-from cim.problems import Severity
-from cim.repository import (
+from cim.model.layout import (
     CATALOGUE_FILE,
     PORTFOLIO_FILE,
     PORTFOLIOS_DIR,
     RULES_FILE,
-    check_repository,
-    load_scheme,
+    SCHEME_FILES,
 )
+from cim.pipeline import check_repository, load_scheme
+from cim.problems import Severity
 
 COMMITTER = ("CIM intake", "cim-intake@users.noreply.github.com")
 
@@ -137,32 +140,44 @@ def commit(repo: Path, base_sha: str, plan: Plan, issue: Issue) -> str:
     return sha
 
 
+def _unpack(repo: Path, rev: str, pid: str, dest: Path) -> Path:
+    """The scheme files and one portfolio folder of ``rev``, unpacked safely into ``dest``."""
+    wanted = [*SCHEME_FILES, f"{PORTFOLIOS_DIR}/{pid}"]
+    present = [p for p in wanted if gitrepo.blob(repo, rev, p) is not None]
+    dest.mkdir(parents=True)
+    archive = gitrepo.git(repo, "archive", "--format=tar", rev, "--", *present)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(dest, filter="data")
+    return dest
+
+
 def check(repo: Path, base_sha: str, plan: Plan, outcome: message.Outcome, today: dt.date) -> None:
     """What `cim validate --deep` and `cim diff` say about the proposal, into ``outcome``."""
+    pid = plan.portfolio
     with tempfile.TemporaryDirectory(prefix="cim-intake-") as tmp:
-        root = gitrepo.materialise(repo, plan.branch, Path(tmp) / "head")
-        report = check_repository(root, today=today, only=[plan.portfolio], deep=True)
-        old = gitrepo.materialise(repo, base_sha, Path(tmp) / "base")
-        before = check_repository(old, today=today, only=[plan.portfolio], deep=True)
+        new = check_repository(
+            _unpack(repo, plan.branch, pid, Path(tmp) / "head"), today=today, only=[pid], deep=True
+        )
+        old = check_repository(
+            _unpack(repo, base_sha, pid, Path(tmp) / "base"), today=today, only=[pid], deep=True
+        )
     # Only what this proposal brings: problems the portfolio already had are not repeated.
-    known = {(p.severity, p.message) for r in before.portfolios for p in r.problems}
-    for r in report.portfolios:
+    known = {(p.severity, p.message) for r in old.portfolios for p in r.problems}
+    for r in new.portfolios:
         for p in r.problems:
             if (p.severity, p.message) in known:
                 continue
             where = f" ({Path(p.file).name} line {p.line})" if p.line > 1 else ""
             target = outcome.errors if p.severity is Severity.ERROR else outcome.warnings
             target.append(p.message + where)
-    result = prdiff.diff(repo, base_sha, plan.branch, today=today)
-    for d in result.portfolios:
-        if d.id != plan.portfolio:
-            continue
-        was = 0 if d.before is None else d.before
-        now = "—" if d.after is None else str(d.after)
-        needed = f" ({d.required} needed)" if d.required else ""
-        met = "; the requirements are met" if d.met_after else ""
-        outcome.points = f"{was} → {now} points{needed}{met}"
-        outcome.review = list(d.review)
+    # The same comparison as `cim diff` makes for this portfolio.
+    [d] = prdiff.compare_reports(old, new, {pid})
+    was = 0 if d.before is None else d.before
+    now = "—" if d.after is None else str(d.after)
+    needed = f" ({d.required} needed)" if d.required else ""
+    met = "; the requirements are met" if d.met_after else ""
+    outcome.points = f"{was} → {now} points{needed}{met}"
+    outcome.review = list(d.review)
 
 
 def kind_of(issue: Issue) -> str | None:

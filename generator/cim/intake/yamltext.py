@@ -3,10 +3,10 @@ existing ones, with every comment and the layout kept (a round-trip YAML library
 splicing).
 
 Values a student typed go in as data. A string is written plain only when the project's own
-reader (:mod:`cim.source`, which reads YAML 1.1-like scalars such as ``1:20`` as numbers) reads
-it back as the same string; otherwise it is double-quoted. Long texts become block scalars.
-Before anything is returned the whole file is read back with the hardened reader and compared
-with what was meant.
+reader (:mod:`cim.read.source`) and a plain YAML 1.1 reader both read it back as the same
+string (YAML 1.1 reads ``NO`` as false and ``1:20`` as 80); otherwise it is double-quoted.
+Long texts become block scalars. Before anything is returned the whole file is read back with
+the hardened reader and compared with what was meant.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import (
@@ -26,8 +27,8 @@ from ruamel.yaml.scalarstring import (
     LiteralScalarString,
 )
 
-from cim import source
-from cim.repository import PORTFOLIO_FILE
+from cim.model.layout import PORTFOLIO_FILE
+from cim.read import source
 
 _SAFE_PLAIN = re.compile(r"[^\W_][\w .,'()/&+-]*", re.UNICODE)
 BLOCK_FROM = 80  # characters; longer texts are written as a block
@@ -46,8 +47,16 @@ def _yaml() -> YAML:
 
 
 def _reads_back(text: str) -> bool:
+    """True when both our reader and a plain YAML 1.1 reader (editors, other tools) read
+    ``v: text`` as the text itself (``NO`` is Norway, not false; ``1:20`` is not 80)."""
     doc = source.parse(f"v: {text}\n", "value")
-    return doc.ok and not doc.problems and isinstance(doc.data, dict) and doc.data.get("v") == text
+    if not (doc.ok and not doc.problems and isinstance(doc.data, dict)):
+        return False
+    try:
+        other = yaml.safe_load(f"v: {text}\n")
+    except yaml.YAMLError:
+        return False
+    return doc.data.get("v") == text and isinstance(other, dict) and other.get("v") == text
 
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
