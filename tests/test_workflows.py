@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,7 @@ def test_the_expected_workflows_exist() -> None:
         "ownership.yml",
         "deploy.yml",
         "tests.yml",
+        "intake.yml",
     }
 
 
@@ -66,9 +68,12 @@ def test_least_privilege_permissions(path: Path) -> None:
         for scope, level in job["permissions"].items():
             assert level in ("read", "write", "none")
             if level == "write":
-                assert (scope, path.name) in {
-                    ("pages", "deploy.yml"),
-                    ("id-token", "deploy.yml"),
+                assert (scope, path.name, name) in {
+                    ("pages", "deploy.yml", "deploy"),
+                    ("id-token", "deploy.yml", "deploy"),
+                    ("contents", "intake.yml", "publish"),
+                    ("pull-requests", "intake.yml", "publish"),
+                    ("issues", "intake.yml", "publish"),
                 }, (name, scope)
 
 
@@ -167,10 +172,52 @@ def test_actionlint_catches_an_unsafe_workflow(tmp_path: Path) -> None:
 def test_registration_form_lists_the_programmes() -> None:
     form = load(ROOT / ".github/ISSUE_TEMPLATE/register.yml")
     fields = {item.get("id"): item for item in form["body"]}
-    assert {"name", "programme", "semester"} <= set(fields)
+    assert {"name", "programme", "start"} <= set(fields)
     options = fields["programme"]["attributes"]["options"]
     rules = yaml.safe_load((ROOT / "rules.yml").read_text())
     assert options == [p["title"] for p in rules["programmes"]]
+
+
+def test_intake_reads_the_issue_only_through_cim_and_writes_without_project_code() -> None:
+    path = ROOT / ".github/workflows/intake.yml"
+    data = load(path)
+    assert triggers(data) == {"issues": {"types": ["opened", "edited"]}}
+    text = path.read_text()
+    # The issue's text reaches no expression: only `cim intake` reads it from the event file.
+    for field in ("issue.body", "issue.title", "issue.user.login", "comment.body"):
+        assert field not in text
+    plan, publish = data["jobs"]["plan"], data["jobs"]["publish"]
+    assert plan["permissions"] == {"contents": "read"}
+    assert publish["needs"] == "plan"
+    reading = [s for s in plan["steps"] if "GITHUB_EVENT_PATH" in s.get("run", "")]
+    assert len(reading) == 1 and reading[0]["run"].startswith("cim intake")
+    for step in publish["steps"]:
+        script = step.get("run", "")
+        assert "cim " not in script and "pip" not in script and "python" not in script
+        assert "setup-python" not in step.get("uses", "")
+    [script] = [s["run"] for s in publish["steps"] if "run" in s]
+    assert "grep -Eqx 'intake/[a-z0-9-]+/issue-[0-9]+'" in script  # branch names from ids only
+    assert data["concurrency"]["cancel-in-progress"] is False
+
+
+def test_zizmor_finds_nothing_of_medium_severity_or_more() -> None:
+    zizmor = shutil.which("zizmor") or str(Path(sys.executable).parent / "zizmor")
+    if not Path(zizmor).exists():
+        if os.environ.get("CI"):
+            raise AssertionError("zizmor is part of the test extra: pip install -e .[test]")
+        pytest.skip("zizmor is not installed")
+    done = subprocess.run(
+        [zizmor, "--offline", "--no-progress", "--min-severity", "medium", *map(str, WORKFLOWS)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    # Every suppression says why, on its line.
+    for path in WORKFLOWS:
+        for line in path.read_text().splitlines():
+            if "zizmor: ignore" in line:
+                assert re.search(r"ignore\[[\w-]+\]\s+\S+", line), line
 
 
 def test_codeowners_pr_template_and_pre_commit() -> None:
