@@ -9,7 +9,7 @@ from cim.checks.files import check_folder, judge_evidence
 from cim.checks.text import check_strings
 from cim.hints import did_you_mean
 from cim.model.catalogue import LOCATION_WORDS, OWN_CHOICE, Catalogue
-from cim.model.portfolio import Portfolio
+from cim.model.portfolio import Portfolio, is_template_bio
 from cim.model.rules import Rules
 from cim.problems import Problem, Severity
 from cim.read.source import Document
@@ -65,6 +65,15 @@ def check_portfolio(
                 [],
                 "add `registered:` (the date you registered for CIM): "
                 "activities count from that day.",
+                severity=Severity.WARNING,
+            )
+        )
+    if is_template_bio(doc.data.get("bio")):
+        problems.append(
+            doc.problem(
+                ["bio"],
+                "`bio` is still the template's example; write a few sentences of your own, "
+                "or remove it (it is not published as it is).",
                 severity=Severity.WARNING,
             )
         )

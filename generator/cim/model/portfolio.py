@@ -118,6 +118,14 @@ def entry_from(data: dict[str, Any], index: int) -> Entry:
     )
 
 
+# The template's example bio (templates/portfolio.yml): not the student's words, never shown.
+TEMPLATE_BIO = "A few sentences about yourself and why intercultural merits matter to you."
+
+
+def is_template_bio(text: Any) -> bool:
+    return isinstance(text, str) and " ".join(text.split()) == TEMPLATE_BIO
+
+
 def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
     """Build a :class:`Portfolio` from a schema-valid mapping."""
     studies = data["studies"]
@@ -137,5 +145,5 @@ def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
         languages=tuple(data.get("languages", ())),
         public=data.get("publish", False),
         noindex=data.get("noindex", False),
-        bio=data.get("bio", ""),
+        bio="" if is_template_bio(data.get("bio")) else data.get("bio", ""),
     )

@@ -133,6 +133,19 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
                 "code; use ISO 3166-1 alpha-2 in capitals, e.g. SE, DE, KE.",
             )
         ]
+    if (
+        error.validator == "type"
+        and error.validator_value == "integer"
+        and isinstance(error.instance, str)
+        and error.instance.strip().isdigit()
+    ):
+        key = path[-1] if path else where
+        return [
+            doc.problem(
+                path,
+                f"{where}: write the number without quotes: {key}: {error.instance.strip()}",
+            )
+        ]
     return [doc.problem(path, f"{where}: {error.message}.")]
 
 
