@@ -302,3 +302,51 @@ def test_diff_of_removed_entries_and_rule_changes(
     assert "administrator files changed: rules.yml" in text
     assert "anna-lind: 105 → 105 — 5 to go" in text
     assert main(["diff", "main", "nope", "--repo", str(repo)]) == 2
+
+
+def test_a_form_made_pull_request_is_decided_for_the_issue_author(
+    repo: Path, tmp_path: Path
+) -> None:
+    import contextlib
+    import io
+
+    new = repo / "portfolios/nora-new"
+    (new / "evidence").mkdir(parents=True)
+    (new / "portfolio.yml").write_text(
+        (ROOT / "portfolios/anna-lind/portfolio.yml")
+        .read_text()
+        .replace("id: anna-lind", "id: nora-new")
+        .replace("github_id: 910000001", f"github_id: {NEWCOMER}")
+    )
+    commit(repo)
+    files = api_files(repo)
+    same = {"full_name": "ju-cim/cim-portfolio"}
+    pr = {
+        "user": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
+        "changed_files": len(files),
+        "head": {"sha": git(repo, "rev-parse", "pr").strip(), "ref": "intake/nora-new/issue-7",
+                 "repo": same},
+        "base": {"repo": same},
+    }
+    issue = {"number": 7, "user": {"login": "nora", "id": NEWCOMER}}
+    (tmp_path / "pr.json").write_text(json.dumps(pr))
+    (tmp_path / "files.json").write_text(json.dumps(files))
+
+    def decide_with(issue_data: dict[str, Any] | None) -> int:
+        path = tmp_path / "issue.json"
+        path.unlink(missing_ok=True)
+        if issue_data is not None:
+            path.write_text(json.dumps(issue_data))
+        args = ["ownership", "--repo", str(repo), "--base", "main", "--pr",
+                str(tmp_path / "pr.json"), "--files", str(tmp_path / "files.json"),
+                "--intake-issue", str(path)]
+        with contextlib.redirect_stdout(io.StringIO()):
+            return main(args)
+
+    assert decide_with(issue) == 0  # decided for the student who wrote the issue
+    assert decide_with(None) == 1  # without the issue: the bot owns nothing
+    assert decide_with({**issue, "user": {"id": ANNA}}) == 1  # someone else's issue
+    assert decide_with({**issue, "number": 8}) == 1  # not the branch's issue
+    fork = {**pr, "head": {**pr["head"], "repo": {"full_name": "someone/fork"}}}
+    (tmp_path / "pr.json").write_text(json.dumps(fork))
+    assert decide_with(issue) == 1  # a fork's branch of that name proves nothing

@@ -42,6 +42,10 @@ def cmd_ownership(args: argparse.Namespace) -> int:
         pr = json.loads(Path(args.pr).read_text(encoding="utf-8"))
         files = _json_pages(args.files)
         author_id = int(pr["user"]["id"])
+        issue_file = Path(args.intake_issue) if args.intake_issue else None
+        if issue_file is not None and issue_file.is_file():
+            issue = json.loads(issue_file.read_text(encoding="utf-8"))
+            author_id = ownership.intake_author(pr, issue) or author_id
         expected = int(pr["changed_files"])
         head = args.head or str(pr["head"]["sha"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -119,5 +123,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--admins",
         default=".github/cim-admins.yml",
         help="the administrators' user ids (YAML `user_ids:`), read from the base",
+    )
+    p.add_argument(
+        "--intake-issue",
+        metavar="FILE",
+        help="for a pull request the intake workflow opened: its issue (GitHub API JSON), "
+        "whose author the decision is made for (ignored when the file does not exist)",
     )
     p.set_defaults(func=cmd_ownership)

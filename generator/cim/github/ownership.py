@@ -9,8 +9,10 @@ the list of changed files is incomplete, the decision fails closed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 PORTFOLIOS = "portfolios/"
 SYMLINK, SUBMODULE = "120000", "160000"
@@ -38,6 +40,40 @@ class Decision:
             scope = ", ".join(self.portfolios) or "no portfolio"
             return f"Allowed: the changes stay within {scope}."
         return "Not allowed:\n" + "\n".join(f"- {r}" for r in self.reasons)
+
+
+# The branches the intake workflow pushes for a form: intake/<portfolio id>/issue-<number>.
+INTAKE_BRANCH = re.compile(r"intake/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)/issue-([1-9][0-9]{0,9})")
+WORKFLOW_LOGIN = "github-actions[bot]"
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def intake_author(pr: Mapping[str, Any], issue: Mapping[str, Any] | None) -> int | None:
+    """The student a form-made pull request speaks for, or None when it is not one.
+
+    A pull request that the intake workflow opened is authored by the workflow's bot, from a
+    branch of this same repository (which only the workflow and administrators can push)
+    named after the issue it came from. The student is that issue's author, as GitHub gives
+    it: the decision is then made for them, exactly as for a pull request of their own."""
+    user = pr.get("user") or {}
+    head, base = pr.get("head") or {}, pr.get("base") or {}
+    head_repo = (head.get("repo") or {}).get("full_name")
+    match = INTAKE_BRANCH.fullmatch(str(head.get("ref", "")))
+    if (
+        user.get("login") != WORKFLOW_LOGIN
+        or user.get("type") != "Bot"
+        or match is None
+        or head_repo is None
+        or head_repo != (base.get("repo") or {}).get("full_name")
+        or not isinstance(issue, Mapping)
+        or _int(issue.get("number")) != int(match.group(2))
+        or "pull_request" in issue  # the number of a pull request, not of an issue
+    ):
+        return None
+    return _int((issue.get("user") or {}).get("id"))
 
 
 def portfolio_of(path: str) -> str | None:

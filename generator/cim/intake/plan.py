@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cim.github.ownership import INTAKE_BRANCH
 from cim.intake import forms, names
 from cim.intake.answers import Answers, Issue
 from cim.intake.yamltext import WriteError, append_entry, new_portfolio
@@ -24,7 +25,7 @@ from cim.model.layout import PORTFOLIO_FILE, PORTFOLIOS_DIR
 from cim.model.rules import Rules
 
 BRANCH_PREFIX = "intake/"
-BRANCH = re.compile(r"intake/([a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?)/issue-([1-9][0-9]{0,9})")
+BRANCH = INTAKE_BRANCH
 _OPTION_ID = re.compile(r"\(([a-z0-9][a-z0-9-]*)\)$")
 MAX_LINE = 200
 

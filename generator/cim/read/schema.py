@@ -139,7 +139,7 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         and isinstance(error.instance, str)
         and error.instance.strip().isdigit()
     ):
-        key = path[-1] if path else where
+        key = str(path[-1]) if path else where
         return [
             doc.problem(
                 path,
