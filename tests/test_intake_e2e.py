@@ -132,6 +132,16 @@ def test_ids_never_collide(repo: Path, tmp_path: Path) -> None:
     other["issue"]["user"] = {"login": "another-anna", "id": 5550002}
     second = intake(repo, tmp_path / "2", other)
     assert second.plan.portfolio == "anna-lind-3"  # anna-lind-2 waits for approval
+    # Proposals on the remote count too, as `git ls-remote` lists them for the workflow.
+    git(repo, "branch", "-D", "intake/anna-lind-2/issue-41", "intake/anna-lind-3/issue-42")
+    listing = tmp_path / "branches.txt"
+    listing.write_text(f"{'0' * 40}\trefs/heads/intake/anna-lind-2/issue-41\n")
+    third = tmp_path / "third.json"
+    third.write_text(json.dumps({**other, "issue": {**other["issue"], "number": 43}}))
+    args = ["intake", str(third), "--repo", str(repo), "--out", str(tmp_path / "3"),
+            "--branches", str(listing), "--today", TODAY]
+    assert main(args) == 0
+    assert (tmp_path / "3/branch.txt").read_text().strip() == "intake/anna-lind-3/issue-43"
 
 
 def test_an_activity_with_evidence(

@@ -59,7 +59,7 @@ def comment(o: Outcome) -> str:
         lines += ["", f"**If it is approved:** {escape(o.points)}."]
     if o.errors:
         lines += ["", "**To fix before it can be approved:**", "", *_items(o.errors)]
-    if o.warnings:
+    if o.warnings and plan.kind == "activity":  # a new portfolio is all "still to do"
         lines += ["", "**Good to know:**", "", *_items(o.warnings)]
     lines += [
         "",
