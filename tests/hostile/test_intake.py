@@ -316,3 +316,11 @@ def test_not_a_form_of_ours(repo: Path, tmp_path: Path) -> None:
         with pytest.raises(EventError):
             issue_from_event(broken)
 
+
+
+def test_quoted_text_shows_as_typed() -> None:
+    shown = message.escape("Polen <b>@octocat</b> [x](javascript:1) https://evil.example *a*")
+    assert shown == (
+        "Polen &lt;b&gt;&#64;octocat&lt;/b&gt; \\[x\\](javascript:1) "
+        "https:&#47;&#47;evil.example \\*a\\*"
+    )

@@ -14,9 +14,9 @@ _MARKUP = str.maketrans({c: "\\" + c for c in "\\`*_[]#|!~"})
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown text: no markup, links, mentions or HTML."""
+    text = " ".join(text.translate(_MARKUP).split())
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("@", "&#64;").replace("://", ":&#47;&#47;")
-    return " ".join(text.translate(_MARKUP).split())
+    return text.replace("@", "&#64;").replace("://", ":&#47;&#47;")
 
 
 @dataclass(slots=True)
