@@ -141,10 +141,6 @@ def activity_options(catalogue: Catalogue) -> dict[str, str]:
 def activity_form(rules: Rules, catalogue: Catalogue) -> Form:
     """"Add an activity": one entry of the student's portfolio, with its evidence."""
     activities = tuple(activity_options(catalogue))
-    allowed = rules.own_choice.categories or tuple(c.id for c in rules.categories)
-    categories = tuple(
-        option(c.title, c.id) for c in rules.categories if c.id in allowed
-    )
     fields = [
         Field("activity", "Activity", "dropdown",
               "Choose the activity from the catalogue. Not listed? Choose the last option "
@@ -181,21 +177,7 @@ def activity_form(rules: Rules, catalogue: Catalogue) -> Form:
                        "does.",)),
     ]
     if catalogue.get(OWN_CHOICE):
-        own = rules.own_choice
-        fields += [
-            Field("title", "Own activity: what you did", "input",
-                  "Only for an activity of your own design: a short title.",
-                  "Interpreter for a refugee family"),
-            Field("category", "Own activity: category", "dropdown",
-                  "Only for an activity of your own design.", options=categories),
-            Field("aims", "Own activity: the aims it develops", "dropdown",
-                  "Only for an activity of your own design; choose one or more.",
-                  options=tuple(option(a.title, a.id) for a in rules.aims), multiple=True),
-            Field("claim", "Own activity: the points you propose", "input",
-                  "Only for an activity of your own design. "
-                  + (f"At most {own.max_points}; " if own.max_points else "")
-                  + "the reviewer decides.", "10"),
-        ]
+        fields += _own_choice_fields(rules)
     return Form(
         name="Add an activity",
         description="Add one activity and its evidence to your CIM portfolio.",
@@ -210,6 +192,27 @@ def activity_form(rules: Rules, catalogue: Catalogue) -> Form:
         ),
         fields=tuple(fields),
     )
+
+
+def _own_choice_fields(rules: Rules) -> list[Field]:
+    """The questions only an activity of the student's own design needs."""
+    own = rules.own_choice
+    allowed = own.categories or tuple(c.id for c in rules.categories)
+    categories = tuple(option(c.title, c.id) for c in rules.categories if c.id in allowed)
+    return [
+        Field("title", "Own activity: what you did", "input",
+              "Only for an activity of your own design: a short title.",
+              "Interpreter for a refugee family"),
+        Field("category", "Own activity: category", "dropdown",
+              "Only for an activity of your own design.", options=categories),
+        Field("aims", "Own activity: the aims it develops", "dropdown",
+              "Only for an activity of your own design; choose one or more.",
+              options=tuple(option(a.title, a.id) for a in rules.aims), multiple=True),
+        Field("claim", "Own activity: the points you propose", "input",
+              "Only for an activity of your own design. "
+              + (f"At most {own.max_points}; " if own.max_points else "")
+              + "the reviewer decides.", "10"),
+    ]
 
 
 def _element(f: Field) -> dict[str, Any]:

@@ -111,6 +111,61 @@ def owned_by(base: Base, author_id: int) -> list[str]:
     return sorted(pid for pid, owner in base.owners.items() if owner == author_id)
 
 
+def _registration_answers(answers: Answers, base: Base, plan: Plan) -> dict[str, Any] | None:
+    """Name, programme, group, studies and origin from the form (in the portfolio's key
+    order), or None with what to fix added to ``plan.refused``."""
+    form = forms.registration_form(base.rules)
+    problems = plan.refused
+    name = _line(answers, "name", form.field("name").label, problems)
+    if not name:
+        problems.append("Write your full name in “Your full name”.")
+    programmes = {p.title: p.id for p in base.rules.programmes}
+    programme = _chosen(answers.get("programme").strip(), programmes)
+    if programme is None:
+        problems.append("Choose your study programme from the list in “Study programme”.")
+    cohort = base.rules.default_cohort
+    if any(f.id == "cohort" for f in form.fields):
+        cohorts = {c.title: c.id for c in base.rules.cohorts}
+        chosen = _chosen(answers.get("cohort").strip(), cohorts)
+        if chosen is None:
+            problems.append("Choose your group in “Which group are you in?”.")
+        cohort = chosen or cohort
+    start = _date(answers, "start", form.field("start").label, problems)
+    if not start and not any("First day" in p for p in problems):
+        problems.append("Write the first day of your studies, for example 2025-08-25.")
+    end = _date(answers, "end", form.field("end").label, problems)
+    if start and not end:
+        days = 3 * 365 if cohort == base.rules.default_cohort else 183
+        end = (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
+        plan.done.append(
+            f"Your expected last day of studies was set to {end}; change it if you know "
+            "better (edit this issue)."
+        )
+    origin = _country(answers, "origin", "Your country of origin", "Sweden", problems)
+    if problems:
+        return None
+    given: dict[str, Any] = {"name": name, "programme": programme}
+    if cohort and cohort != base.rules.default_cohort:
+        given["cohort"] = cohort
+    if origin:
+        given["origin_country"] = origin
+    given["studies"] = {"start": start, "end": end}
+    return given
+
+
+def _country(
+    answers: Answers, field_id: str, label: str, example: str, problems: list[str]
+) -> str | None:
+    text = _line(answers, field_id, label, problems)
+    code = names.country_code(text) if text else None
+    if text and code is None:
+        problems.append(
+            f"“{text[:40]}” in “{label}” is not a country we know; write its English name, "
+            f"for example {example}."
+        )
+    return code
+
+
 def plan_registration(
     issue: Issue,
     answers: Answers,
@@ -133,43 +188,10 @@ def plan_registration(
             "the form “Add an activity”."
         )
         return plan
-    form = forms.registration_form(base.rules)
-    problems = plan.refused
-    name = _line(answers, "name", form.field("name").label, problems)
-    if not name:
-        problems.append("Write your full name in “Your full name”.")
-    programmes = {p.title: p.id for p in base.rules.programmes}
-    programme = _chosen(answers.get("programme").strip(), programmes)
-    if programme is None:
-        problems.append("Choose your study programme from the list in “Study programme”.")
-    cohort = base.rules.default_cohort
-    if any(f.id == "cohort" for f in form.fields):
-        chosen = _chosen(
-            answers.get("cohort").strip(), {c.title: c.id for c in base.rules.cohorts}
-        )
-        if chosen is None:
-            problems.append("Choose your group in “Which group are you in?”.")
-        cohort = chosen or cohort
-    start = _date(answers, "start", form.field("start").label, problems)
-    if not start and not any("First day" in p for p in problems):
-        problems.append("Write the first day of your studies, for example 2025-08-25.")
-    end = _date(answers, "end", form.field("end").label, problems)
-    if start and not end:
-        days = 3 * 365 if cohort == base.rules.default_cohort else 183
-        end = (dt.date.fromisoformat(start) + dt.timedelta(days=days)).isoformat()
-        plan.done.append(
-            f"Your expected last day of studies was set to {end}; change it if you know "
-            "better (edit this issue)."
-        )
-    origin_text = _line(answers, "origin", "Your country of origin", problems)
-    origin = names.country_code(origin_text) if origin_text else None
-    if origin_text and origin is None:
-        problems.append(
-            f"“{origin_text[:40]}” in “Your country of origin” is not a country we know; "
-            "write its English name, for example Sweden."
-        )
-    if problems:
+    given = _registration_answers(answers, base, plan)
+    if given is None:
         return plan
+    name = given.pop("name")
     taken = set(base.owners) | {pid for pid, n in base.pending.items() if n != issue.number}
     if keep_id and keep_id not in base.owners:
         pid = keep_id
@@ -180,14 +202,9 @@ def plan_registration(
         "name": name,
         "github": issue.author.login,
         "github_id": issue.author.id,
-        "programme": programme,
+        **given,
+        "registered": today.isoformat(),
     }
-    if cohort and cohort != base.rules.default_cohort:
-        values["cohort"] = cohort
-    if origin:
-        values["origin_country"] = origin
-    values["studies"] = {"start": start, "end": end}
-    values["registered"] = today.isoformat()
     values["publish"] = bool(answers.ticked.get("publish"))
     path = f"{PORTFOLIOS_DIR}/{pid}/{PORTFOLIO_FILE}"
     try:
@@ -220,6 +237,100 @@ def _number(text: str, label: str, problems: list[str], *, whole: bool) -> float
     return int(number) if number == int(number) else number
 
 
+def _own_choice_answers(answers: Answers, base: Base, problems: list[str]) -> dict[str, Any]:
+    """Title, claim, category and aims of an activity of the student's own design."""
+    found: dict[str, Any] = {}
+    title = _line(answers, "title", "Own activity: what you did", problems)
+    if not title:
+        problems.append("Write what you did in “Own activity: what you did”.")
+    found["title"] = title
+    label = "Own activity: the points you propose"
+    claim = _number(answers.get("claim"), label, problems, whole=True)
+    if claim is not None:
+        found["claim"] = int(claim)
+    categories = {c.title: c.id for c in base.rules.categories}
+    category = _chosen(answers.get("category").strip(), categories)
+    if category:
+        found["category"] = category
+    aims = {a.title: a.id for a in base.rules.aims}
+    chosen = [_chosen(a.strip(), aims) for a in answers.get("aims").split(",") if a.strip()]
+    if chosen:
+        found["aims"] = sorted({a for a in chosen if a})
+    return found
+
+
+def _entry_answers(answers: Answers, base: Base, problems: list[str]) -> dict[str, Any]:
+    """The entry the form describes (without evidence), in the portfolio's key order."""
+    activity = _chosen(answers.get("activity").strip(), forms.activity_options(base.catalogue))
+    if activity is None or base.catalogue.get(activity) is None:
+        problems.append("Choose the activity from the list in “Activity”.")
+    entry: dict[str, Any] = {"activity": activity}
+    own = _own_choice_answers(answers, base, problems) if activity == OWN_CHOICE else {}
+    if "title" in own:
+        entry["title"] = own.pop("title")
+    date = _date(answers, "date", "Date", problems)
+    if not date and not any("“Date”" in p for p in problems):
+        problems.append("Write the date of the activity, for example 2025-02-12.")
+    entry["date"] = date
+    end = _date(answers, "end", "Last day", problems)
+    if end:
+        entry["end"] = end
+    amount = _number(answers.get("amount"), "How many", problems, whole=False)
+    if amount is not None:
+        entry["amount"] = amount
+    entry.update(own)
+    country = _country(answers, "country", "Country", "Netherlands", problems)
+    if country:
+        entry["country"] = country
+    for key, label in (("place", "Place"), ("language", "Language")):
+        value = _line(answers, key, label, problems)
+        if value:
+            entry[key] = value
+    reflection = answers.get("reflection").strip()
+    if reflection:
+        entry["reflection"] = "\n".join(line.rstrip() for line in reflection.split("\n"))
+    return entry
+
+
+def _add_evidence(
+    plan: Plan, entry: dict[str, Any], answers: Answers, attachments: list[Attachment]
+) -> None:
+    """The attachments as files of the plan (names from ids only) and items of the entry."""
+    kinds = {forms.option(forms.KIND_WORDS[k], k): k for k in forms.EVIDENCE_KINDS}
+    photos = bool(attachments) and all(a.suffix != "pdf" for a in attachments)
+    kind = _chosen(answers.get("kind").strip(), kinds) or ("photo" if photos else "other")
+    caption = " ".join(answers.get("caption").split())
+    evidence = []
+    for n, attachment in enumerate(attachments, 1):
+        name = (
+            f"evidence/{entry['activity']}-{entry['date']}-issue{plan.issue}-{n}"
+            f".{attachment.suffix}"
+        )
+        plan.files[f"{PORTFOLIOS_DIR}/{plan.portfolio}/{name}"] = attachment.data
+        item: dict[str, Any] = {"file": name, "kind": kind}
+        if caption:
+            item["caption"] = caption if len(attachments) == 1 else f"{caption} ({n})"
+        if answers.ticked.get("private"):
+            item["private"] = True
+        evidence.append(item)
+        plan.done.extend(f"{name}: {what}" for what in attachment.done)
+    if evidence:
+        entry["evidence"] = evidence
+
+
+def _not_registered(base: Base) -> str:
+    if base.pending:
+        return (
+            "We could not find an accepted portfolio of yours yet. When an administrator has "
+            "accepted your registration, make any small edit to this issue to try again."
+        )
+    return (
+        "We could not find a portfolio of yours. Register first with the form “Register for "
+        "CIM”. If you have registered already, wait until an administrator has accepted the "
+        "registration, then make any small edit to this issue to try again."
+    )
+
+
 def plan_activity(
     issue: Issue,
     answers: Answers,
@@ -232,96 +343,19 @@ def plan_activity(
     plan = Plan("activity", issue.number)
     own = owned_by(base, issue.author.id)
     if not own:
-        waiting = list(base.pending)
-        plan.refused.append(
-            "We could not find a portfolio of yours. Register first with the form “Register "
-            "for CIM”. If you have registered already, wait until an administrator has "
-            "accepted the registration, then make any small edit to this issue to try again."
-            if not waiting
-            else "We could not find an accepted portfolio of yours yet. When an administrator "
-            "has accepted your registration, make any small edit to this issue to try again."
-        )
+        plan.refused.append(_not_registered(base))
         return plan
-    pid = own[0]
-    plan.portfolio = pid
+    plan.portfolio = pid = own[0]
     text = base.texts.get(pid)
     if text is None:
         plan.refused.append(f"{PORTFOLIOS_DIR}/{pid}/{PORTFOLIO_FILE} cannot be read.")
         return plan
-    problems = plan.refused
-    problems.extend(refused_files or ())
-    activity = _chosen(answers.get("activity").strip(), forms.activity_options(base.catalogue))
-    if activity is None or base.catalogue.get(activity) is None:
-        problems.append("Choose the activity from the list in “Activity”.")
-    entry: dict[str, Any] = {"activity": activity}
-    own_choice = activity == OWN_CHOICE
-    if own_choice:
-        title = _line(answers, "title", "Own activity: what you did", problems)
-        if not title:
-            problems.append("Write what you did in “Own activity: what you did”.")
-        entry["title"] = title
-    date = _date(answers, "date", "Date", problems)
-    if not date and not any("“Date”" in p for p in problems):
-        problems.append("Write the date of the activity, for example 2025-02-12.")
-    entry["date"] = date
-    end = _date(answers, "end", "Last day", problems)
-    if end:
-        entry["end"] = end
-    amount = _number(answers.get("amount"), "How many", problems, whole=False)
-    if amount is not None:
-        entry["amount"] = amount
-    if own_choice:
-        claim = _number(answers.get("claim"), "Own activity: the points you propose", problems,
-                        whole=True)
-        if claim is not None:
-            entry["claim"] = int(claim)
-        categories = {c.title: c.id for c in base.rules.categories}
-        category = _chosen(answers.get("category").strip(), categories)
-        if category:
-            entry["category"] = category
-        aims = {a.title: a.id for a in base.rules.aims}
-        chosen = [_chosen(a.strip(), aims) for a in answers.get("aims").split(",") if a.strip()]
-        if chosen:
-            entry["aims"] = sorted({a for a in chosen if a})
-    country_text = _line(answers, "country", "Country", problems)
-    if country_text:
-        code = names.country_code(country_text)
-        if code is None:
-            problems.append(
-                f"“{country_text[:40]}” in “Country” is not a country we know; write its "
-                "English name, for example Netherlands."
-            )
-        else:
-            entry["country"] = code
-    for key, label in (("place", "Place"), ("language", "Language")):
-        value = _line(answers, key, label, problems)
-        if value:
-            entry[key] = value
-    reflection = answers.get("reflection").strip()
-    if reflection:
-        entry["reflection"] = "\n".join(line.rstrip() for line in reflection.split("\n"))
-    kind = _chosen(
-        answers.get("kind").strip(),
-        {forms.option(forms.KIND_WORDS[k], k): k for k in forms.EVIDENCE_KINDS},
-    ) or ("photo" if all(a.suffix != "pdf" for a in attachments) and attachments else "other")
-    caption = _line(answers, "caption", "What the evidence shows", problems)
-    private = bool(answers.ticked.get("private"))
-    if problems:
+    plan.refused.extend(refused_files or ())
+    entry = _entry_answers(answers, base, plan.refused)
+    _line(answers, "caption", "What the evidence shows", plan.refused)
+    if plan.refused:
         return plan
-    assert activity is not None
-    evidence = []
-    for n, attachment in enumerate(attachments, 1):
-        name = f"evidence/{activity}-{date}-issue{issue.number}-{n}.{attachment.suffix}"
-        plan.files[f"{PORTFOLIOS_DIR}/{pid}/{name}"] = attachment.data
-        item: dict[str, Any] = {"file": name, "kind": kind}
-        if caption:
-            item["caption"] = caption if len(attachments) == 1 else f"{caption} ({n})"
-        if private:
-            item["private"] = True
-        evidence.append(item)
-        plan.done.extend(f"{name}: {what}" for what in attachment.done)
-    if evidence:
-        entry["evidence"] = evidence
+    _add_evidence(plan, entry, answers, attachments)
     path = f"{PORTFOLIOS_DIR}/{pid}/{PORTFOLIO_FILE}"
     try:
         plan.files[path] = append_entry(text, entry, path).encode("utf-8")
@@ -329,14 +363,11 @@ def plan_activity(
         plan.files.clear()
         plan.refused.append(f"The activity could not be added to your portfolio ({exc}).")
         return plan
-    activity_title = base.catalogue.get(activity)
-    shown = entry.get("title") or (activity_title.title if activity_title else activity)
+    activity = base.catalogue.get(entry["activity"])
+    shown = entry.get("title") or (activity.title if activity else entry["activity"])
+    count = len(entry.get("evidence", ()))
+    with_files = f" with {count} evidence file{'s' if count > 1 else ''}" if count else ""
     plan.branch = branch_name(pid, issue.number)
-    plan.title = f"{pid}: add {shown} ({date})"[:120]
-    plan.done.insert(
-        0,
-        f"“{shown}” ({date}) was added to {path}"
-        + (f" with {len(evidence)} evidence file{'s' if len(evidence) > 1 else ''}."
-           if evidence else "."),
-    )
+    plan.title = f"{pid}: add {shown} ({entry['date']})"[:120]
+    plan.done.insert(0, f"“{shown}” ({entry['date']}) was added to {path}{with_files}.")
     return plan

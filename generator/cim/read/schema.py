@@ -133,20 +133,21 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
                 "code; use ISO 3166-1 alpha-2 in capitals, e.g. SE, DE, KE.",
             )
         ]
-    if (
+    if _quoted_number(error):
+        key = str(path[-1]) if path else where
+        number = str(error.instance).strip()
+        return [doc.problem(path, f"{where}: write the number without quotes: {key}: {number}")]
+    return [doc.problem(path, f"{where}: {error.message}.")]
+
+
+def _quoted_number(error: ValidationError) -> bool:
+    """A whole number written in quotes (``github_id: '12345678'``), which YAML reads as text."""
+    return (
         error.validator == "type"
         and error.validator_value == "integer"
         and isinstance(error.instance, str)
         and error.instance.strip().isdigit()
-    ):
-        key = str(path[-1]) if path else where
-        return [
-            doc.problem(
-                path,
-                f"{where}: write the number without quotes: {key}: {error.instance.strip()}",
-            )
-        ]
-    return [doc.problem(path, f"{where}: {error.message}.")]
+    )
 
 
 def _extra_keys(error: ValidationError) -> list[str]:
