@@ -59,9 +59,11 @@ def build(args: list[str]) -> int:
 
 
 def ensure_browser_tools() -> None:
-    """The accessibility engine for the browser tests, from the npm registry (if npm exists)."""
+    """The browser tests' tools from the npm registry (if npm exists): the accessibility
+    engine, and Digital Bazaar's credential libraries for the independent verifier."""
     folder = ROOT / "tests" / "browser"
-    if (folder / "node_modules" / "axe-core").is_dir() or not shutil.which("npm"):
+    wanted = ("axe-core", "@digitalbazaar/vc")
+    if all((folder / "node_modules" / w).is_dir() for w in wanted) or not shutil.which("npm"):
         return
     _run("npm", "ci", "--no-audit", "--no-fund", "--prefix", folder)
 

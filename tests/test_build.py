@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import json
 import re
 import sys
 from pathlib import Path
@@ -25,7 +26,7 @@ def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> 
         "INFO    -  cim: no signing key given: certificates are signed with the development key "
         "and marked as not official",
         "INFO    -  cim: signing 4 credential(s) with the development key",
-        "INFO    -  cim: 16 pages planned for 7 published portfolio(s)",
+        "INFO    -  cim: 17 pages planned for 7 published portfolio(s)",
     ]
     assert "evidence: 37 encoded, 0 reused from the cache" in lines[5]
     assert "INFO    -  Documentation built in" in log
@@ -43,6 +44,9 @@ MUST_EXIST = [
     "guides/administrators/index.html",
     "guides/employers/index.html",
     "search/search_index.json",
+    "check/index.html",
+    "certificates/index.json",
+    "404.html",
     *[
         f"students/{pid}/index.html"
         for pid in (
@@ -118,7 +122,13 @@ def test_search_index_holds_names_not_reflections(built: tuple[Path, str]) -> No
     index = (site / "search/search_index.json").read_text()
     assert "Anna Lind" in index and "Bachelor's Programme in Nursing" in index
     assert "Studying nursing in Amsterdam" not in index  # a reflection
-    assert "certificates/" not in index
+    # Certificates are found by their number (and the holder's name), nothing more.
+    entries = json.loads(index)["docs"]
+    certificates = [e for e in entries if e["location"].startswith("certificates/")]
+    assert [e["title"] for e in certificates if "anna-lind" in e["location"]] == [
+        "Certificate CIM-2026-0001 — Anna Lind"
+    ]
+    assert all(e["text"].startswith("Certificate number CIM-") for e in certificates)
 
 
 def test_generated_pages_stay_out_of_the_navigation(built: tuple[Path, str]) -> None:

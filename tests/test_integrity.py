@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from cim.credentials import keys, proofs
+from cim.credentials import keys, proofs, rdfc
 
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -144,3 +144,66 @@ def test_pem_and_multibase_private_keys_are_read() -> None:
     )
     with pytest.raises(keys.KeyError_):
         keys.private_key_from_text("zNotAKey0")
+
+
+# --- eddsa-rdfc-2022: the W3C test vector, with every context read locally ---------------
+
+
+def rdfc_vector(name: str) -> str:
+    return (VECTORS / f"eddsa-rdfc-2022-{name}").read_text()
+
+
+EXAMPLES = {
+    "https://www.w3.org/ns/credentials/examples/v2": json.loads(
+        (VECTORS / "credentials-examples-v2.jsonld").read_text()
+    )
+}
+
+
+def test_rdfc_w3c_vector_canonical_forms_and_hash() -> None:
+    signed = json.loads(rdfc_vector("signedDataInt.json"))
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    config = json.loads(rdfc_vector("proofConfigDataInt.json"))
+    assert rdfc.canonical(unsecured, EXAMPLES) == rdfc_vector("canonDocDataInt.txt")
+    assert rdfc.canonical(config, EXAMPLES) == rdfc_vector("proofCanonDataInt.txt")
+    combined = (
+        hashlib.sha256(rdfc.canonical(config, EXAMPLES).encode()).digest()
+        + hashlib.sha256(rdfc.canonical(unsecured, EXAMPLES).encode()).digest()
+    )
+    assert combined.hex() == rdfc_vector("combinedHashDataInt.txt").strip()
+
+
+def test_rdfc_w3c_vector_signs_and_verifies() -> None:
+    signed = json.loads(rdfc_vector("signedDataInt.json"))
+    pair = json.loads(vector("keyPair.json"))
+    private = keys.private_key_from_text(pair["privateKeyMultibase"])
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    made = rdfc.proof(
+        unsecured,
+        private,
+        signed["proof"]["verificationMethod"],
+        signed["proof"]["created"],
+        extra=EXAMPLES,
+    )
+    assert made == signed["proof"]  # Ed25519 is deterministic
+    rdfc.verify(signed, private.public_key(), signed["proof"], EXAMPLES)
+    changed = copy.deepcopy(signed)
+    changed["credentialSubject"]["alumniOf"] = "Another School"
+    with pytest.raises(proofs.ProofError, match="does not match"):
+        rdfc.verify(changed, private.public_key(), signed["proof"], EXAMPLES)
+
+
+def test_rdfc_never_fetches_a_context() -> None:
+    signed = json.loads(rdfc_vector("signedDataInt.json"))
+    with pytest.raises(proofs.ProofError, match="is not shipped with cim"):
+        rdfc.canonical({k: v for k, v in signed.items() if k != "proof"})
+
+
+def test_a_kept_rdfc_proof_is_the_one_signing_makes(tmp_path: Path) -> None:
+    doc, key = signed_doc()
+    method, created = "did:web:cim.example.org#k", "2026-06-12T00:00:00Z"
+    fresh = rdfc.proof(doc, key, method, created)
+    assert rdfc.proof(doc, key, method, created, cache=tmp_path) == fresh
+    assert len(list((tmp_path / "rdfc").iterdir())) == 1
+    assert rdfc.proof(doc, key, method, created, cache=tmp_path) == fresh  # read back
+    rdfc.verify(doc, key.public_key(), fresh)

@@ -54,7 +54,7 @@
       meta.textContent = labels[row.programme] || row.programme;
       var points = document.createElement("span");
       points.className = "cim-card__points";
-      points.textContent = row.points + " / " + row.required + (row.met ? " · certified" : "");
+      points.textContent = row.points + " / " + row.required + (row.standing ? " · " + row.standing : "");
       a.appendChild(name); a.appendChild(meta); a.appendChild(points);
       return a;
     }

@@ -29,6 +29,7 @@ from cim.cli import (
     keys,
     new,
     ownership,
+    revoke,
     validate,
     verify,
 )
@@ -42,6 +43,7 @@ COMMANDS = (
     verify,
     export,
     award,
+    revoke,
     diff,
     ownership,
     intake,

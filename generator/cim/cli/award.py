@@ -17,9 +17,7 @@ from cim.pipeline import check_repository
 
 
 def cmd_award(args: argparse.Namespace) -> int:
-    import re
-
-    from cim.model.awards import NUMBER
+    from cim.admin import awarding
     from cim.model.layout import AWARDS_FILE
 
     root = repository_of(args)
@@ -46,23 +44,13 @@ def cmd_award(args: argparse.Namespace) -> int:
     ceremony = awards.ceremonies[args.ceremony]
     day = args.date or ceremony.date
     text = path.read_text(encoding="utf-8")
-    used = [
-        int(m.group(2))
-        for m in (NUMBER.match(n) for n in re.findall(r"number:\s*([A-Z]+-\d{4}-\d{4})", text))
-        if m and int(m.group(1)) == day.year
-    ]
-    number = f"{args.prefix}-{day.year}-{max(used, default=0) + 1:04d}"
-    entry = f"  - number: {number}\n    student: {args.student}\n    ceremony: {args.ceremony}\n"
-    if args.date:
-        entry += f"    date: {args.date.isoformat()}\n"
-    marker = "\nrevocations:"
-    if "\nawards: []" in text:
-        text = text.replace("\nawards: []", "\nawards:\n" + entry.rstrip("\n"), 1)
-    elif marker in text:
-        head, tail = text.split(marker, 1)
-        text = head.rstrip("\n") + "\n" + entry + "\n" + marker.lstrip("\n") + tail
-    else:
-        text = text.rstrip("\n") + "\n" + entry
+    try:
+        number = awarding.next_number(text, args.prefix, day.year)
+        text = awarding.add_award(
+            text, number=number, student=args.student, ceremony=args.ceremony, day=args.date
+        )
+    except awarding.EditError as exc:
+        raise UsageError(f"{AWARDS_FILE}: {exc}") from None
     path.write_text(text, encoding="utf-8")
     print(f"Awarded {number} to {args.student} ({ceremony.title}, {day.isoformat()}).")
     return EXIT_OK

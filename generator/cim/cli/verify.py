@@ -12,12 +12,14 @@ from cim.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     UsageError,
+    repository_of,
 )
+from cim.cli.common import site_url as site_url_of
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from cim.credentials import verify
-    from cim.credentials.keys import did_web_url
+    from cim.credentials.keys import KeyError_, did_web, did_web_url
 
     site_dir = Path(args.site).resolve() if args.site else None
     site_url = args.site_url
@@ -26,24 +28,36 @@ def cmd_verify(args: argparse.Namespace) -> int:
         document = verify.load(args.target, fetch)
     except verify.FetchError as exc:
         raise UsageError(str(exc)) from None
-    if site_dir is not None and site_url is None and isinstance(document, dict):
-        issuer = document.get("issuer")
-        did = issuer if isinstance(issuer, str) else (issuer or {}).get("id", "")
-        if str(did).startswith("did:web:"):
-            url = did_web_url(str(did))
-            site_url = (
-                url.rsplit("/.well-known/", 1)[0] + "/"
-                if "/.well-known/" in url
-                else (url.removesuffix("did.json"))
-            )
-            fetch = verify.fetcher(site_dir, site_url)
+    trusted = set(args.trust or [])
+    try:
+        trusted.add(did_web(site_url_of(repository_of(args))))
+    except (UsageError, KeyError_, OSError):
+        if not trusted:
+            raise UsageError(
+                "cannot tell which issuer is the School's: run this inside the CIM repository "
+                "(its mkdocs.yml names the site) or pass --trust did:web:HOST"
+            ) from None
+    did = verify.issuer_id(document)
+    if site_dir is not None and site_url is None and did.startswith("did:web:"):
+        url = did_web_url(did)
+        site_url = (
+            url.rsplit("/.well-known/", 1)[0] + "/"
+            if "/.well-known/" in url
+            else (url.removesuffix("did.json"))
+        )
+        fetch = verify.fetcher(site_dir, site_url)
     now = dt.datetime.combine(args.today, dt.time(23, 59, 59), dt.UTC) if args.today else None
-    verdict = verify.verify_credential(document, fetch, now)
+    fetched_from = args.target if "://" in args.target else ""
+    verdict = verify.verify_credential(
+        document, fetch, now, trusted=trusted, fetched_from=fetched_from
+    )
     if args.format == "json":
         print(
             json.dumps(
                 {
                     "valid": verdict.valid,
+                    "outcome": verdict.outcome,
+                    "headline": verdict.headline,
                     "checks": [
                         {"check": c.name, "ok": c.ok, "message": c.message} for c in verdict.checks
                     ],
@@ -55,7 +69,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         for check in verdict.checks:
             print(f"{'✓' if check.ok else '✗'} {check.message}")
-        print("VALID" if verdict.valid else "NOT VALID")
+        print(f"{'VALID' if verdict.valid else 'NOT VALID'}: {verdict.headline}")
     return EXIT_OK if verdict.valid else EXIT_INVALID
 
 
@@ -65,8 +79,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "verify",
         parents=[common],
         help="verify a certificate credential",
-        description="Check a certificate's credential: format, issuer, key, signature, validity "
-        "and revocation. Exit 0 when valid, 1 when not (and why), 2 when it cannot be read.",
+        description="Check a certificate's credential: format, issuer (only the School's is "
+        "trusted), key, signature, validity and revocation. Exit 0 only for a genuine "
+        "certificate in force; 1 for every other verdict (each with its own message), 2 when "
+        "it cannot be read.",
     )
     p.add_argument("target", metavar="FILE_OR_URL", help="a credential.json file or its URL")
     p.add_argument(
@@ -78,6 +94,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--site-url",
         metavar="URL",
         help="the site's public URL (default: from the issuer's did:web)",
+    )
+    p.add_argument(
+        "--trust",
+        action="append",
+        metavar="DID",
+        help="also accept this issuer (by default only the School's did:web, from the site's "
+        "address in mkdocs.yml); may be given more than once",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_verify)

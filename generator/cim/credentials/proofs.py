@@ -64,15 +64,21 @@ def sign(
     return {**unsecured, "proof": proof}
 
 
-def proof_of(document: dict[str, Any]) -> dict[str, Any]:
+def all_of(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every proof of ``document`` (``proof`` is one object or a set of them)."""
     proof = document.get("proof")
-    if isinstance(proof, list):
-        if len(proof) != 1:
-            raise ProofError("only a single proof is supported")
-        proof = proof[0]
-    if not isinstance(proof, dict):
+    found = proof if isinstance(proof, list) else [proof]
+    if not found or not all(isinstance(p, dict) for p in found):
         raise ProofError("the credential has no proof")
-    return proof
+    return [p for p in found if isinstance(p, dict)]
+
+
+def proof_of(document: dict[str, Any], cryptosuite: str = CRYPTOSUITE) -> dict[str, Any]:
+    """The document's proof made with ``cryptosuite`` (``eddsa-jcs-2022`` unless named)."""
+    matching = [p for p in all_of(document) if p.get("cryptosuite") == cryptosuite]
+    if len(matching) != 1:
+        raise ProofError(f"the credential has no single {cryptosuite} proof")
+    return matching[0]
 
 
 def verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:

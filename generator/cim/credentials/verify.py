@@ -1,11 +1,24 @@
 """Verifying a certificate as an employer would: every check, in plain words.
 
+Trust is pinned to the School: only its issuer (``did:web:<the School's host>``, from
+``issuer.yml`` or the site's URL) is accepted, plus any issuer the user names with
+``--trust``. The checks, in order, each ending the verification when it fails:
+
 1. the credential is an Open Badges 3.0 credential with the fields the standard requires;
-2. the issuer's DID document can be found (did:web over HTTPS, or a local copy of the site);
-3. the signing key is listed there for issuing (``assertionMethod``);
-4. the signature matches (``eddsa-jcs-2022``);
-5. the credential is already valid (``validFrom``) and not expired (``validUntil``);
-6. it is not revoked (the signed Bitstring Status List), with the reason when it is.
+2. it is issued by a trusted issuer (the School);
+3. the issuer's DID document can be read (did:web over HTTPS, or a local copy of the site);
+4. the signing key is listed there for issuing (``assertionMethod``);
+5. the signatures match (``eddsa-jcs-2022`` and, when present, ``eddsa-rdfc-2022``);
+6. the key is not the publicly known development key;
+7. the credential is already valid (``validFrom``) and not expired (``validUntil``);
+8. it is not revoked: the Bitstring Status List is itself checked (signature, issuer, dates)
+   before its bit is read, and a revocation is reported with its date and reason;
+9. fetched by URL, it comes from the issuer's own host (a copy elsewhere is not official).
+
+Every outcome has a name and a headline (:data:`HEADLINES`); the browser's Verify button
+(``verify.js``) reaches the same outcome in the same words. The module is long because the
+checks are one sequence, each with its own words for what failed; read top to bottom, it is the
+list above.
 """
 
 from __future__ import annotations
@@ -13,17 +26,39 @@ from __future__ import annotations
 import datetime as dt
 import json
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from cim.credentials import proofs
+from cim.credentials import proofs, rdfc
 from cim.credentials.badge import bit_at, decode_bits
-from cim.credentials.keys import KeyError_, did_web_url, public_key_from_multibase
+from cim.credentials.keys import (
+    DEV_KEY_ID,
+    KeyError_,
+    development_key,
+    did_web_url,
+    public_key_from_multibase,
+    public_multibase,
+)
 
 Fetch = Callable[[str], Any]
+
+GENUINE = "genuine"
+HEADLINES = {
+    GENUINE: "Genuine: issued by the School and in force.",
+    "not-official": "The signature is intact, but this is not an official certificate.",
+    "not-school": "Not issued by the School.",
+    "unknown-key": "Signed with a key the School does not publish.",
+    "changed": "Changed since it was signed.",
+    "revoked": "Revoked by the School.",
+    "expired": "Expired.",
+    "not-yet-valid": "Not valid yet.",
+    "status-unchecked": "Its revocation status cannot be confirmed.",
+    "unreadable": "Not a complete Open Badges 3.0 credential.",
+    "unchecked": "The check could not be completed.",
+}
 
 
 class FetchError(Exception):
@@ -40,14 +75,25 @@ class Check:
 @dataclass(slots=True)
 class Verdict:
     checks: list[Check] = field(default_factory=list)
+    outcome: str = ""
+    detail: str = ""  # a headline more precise than the outcome's (a revocation's date, reason)
 
     @property
     def valid(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return self.outcome == GENUINE
+
+    @property
+    def headline(self) -> str:
+        return self.detail or HEADLINES.get(self.outcome, HEADLINES["unchecked"])
 
     def add(self, name: str, ok: bool, message: str) -> bool:
         self.checks.append(Check(name, ok, message))
         return ok
+
+    def stop(self, outcome: str, name: str, message: str, detail: str = "") -> Verdict:
+        self.checks.append(Check(name, False, message))
+        self.outcome, self.detail = outcome, detail
+        return self
 
 
 def fetcher(
@@ -124,9 +170,16 @@ def check_shape(doc: Any) -> list[str]:
     return missing
 
 
-def _issuer_id(doc: dict[str, Any]) -> str:
-    issuer = doc.get("issuer")
+def issuer_id(doc: Any) -> str:
+    issuer = doc.get("issuer") if isinstance(doc, dict) else None
     return issuer if isinstance(issuer, str) else str((issuer or {}).get("id", ""))
+
+
+def did_host(did: str) -> str:
+    """The host a did:web names (empty for other methods)."""
+    if not did.startswith("did:web:"):
+        return ""
+    return unquote(did[len("did:web:") :].split(":", 1)[0])
 
 
 def _resolve(did: str, fetch: Fetch) -> dict[str, Any]:
@@ -146,7 +199,8 @@ def _resolve(did: str, fetch: Fetch) -> dict[str, Any]:
     raise FetchError(f"the issuer '{did}' is neither did:web nor did:key")
 
 
-def _key(document: dict[str, Any], method: str) -> Any:
+def _listed_key(document: dict[str, Any], method: str) -> str | None:
+    """The public key (multibase) listed for issuing under ``method``, or None."""
     listed = {m.get("id"): m for m in document.get("verificationMethod", []) if isinstance(m, dict)}
     assertion = [
         m if isinstance(m, str) else m.get("id") for m in document.get("assertionMethod", [])
@@ -154,102 +208,157 @@ def _key(document: dict[str, Any], method: str) -> Any:
     entry = listed.get(method)
     if entry is None or method not in assertion:
         return None
-    return public_key_from_multibase(entry["publicKeyMultibase"])
+    return str(entry.get("publicKeyMultibase", ""))
 
 
-def _verify_signed(
-    doc: dict[str, Any], fetch: Fetch, verdict: Verdict | None, documents: dict[str, dict[str, Any]]
-) -> str | None:
-    """Check issuer, key and signature; return None when they hold, else the reason.
+@dataclass(frozen=True, slots=True)
+class Signed:
+    """A signature check: ``outcome`` is empty when it holds; ``public`` is the key used."""
 
-    With a ``verdict``, each step is recorded there in plain words."""
+    outcome: str
+    message: str
+    public: str = ""
 
-    def fail(name: str, reason: str, message: str) -> str:
-        if verdict is not None:
-            verdict.add(name, False, message)
-        return reason
 
-    def passed(name: str, message: str) -> None:
-        if verdict is not None:
-            verdict.add(name, True, message)
-
-    did = _issuer_id(doc)
+def check_signature(doc: dict[str, Any], did: str, document: dict[str, Any]) -> Signed:
+    """Is ``doc`` signed by one of ``did``'s issuing keys (listed in ``document``)?"""
     try:
         proof = proofs.proof_of(doc)
     except proofs.ProofError as exc:
-        return fail("signature", "bad signature", f"Bad signature: {exc}.")
+        return Signed("changed", f"Bad signature: {exc}.")
     method = str(proof.get("verificationMethod", ""))
     if not method.startswith(did + "#"):
-        return fail(
-            "key",
-            "unknown key",
+        return Signed(
+            "unknown-key",
             f"Unknown key: signed with {method or 'no key'}, "
             f"which does not belong to the issuer {did}.",
         )
+    public = _listed_key(document, method)
+    host = did_host(did)
+    where = f" the School publishes at {host}" if host else f" {did} lists for issuing"
+    if public is None and method.endswith("#" + DEV_KEY_ID):
+        # A development build's credential checked against the School's real keys: say what
+        # it is (when its signature holds) rather than just "unknown key".
+        public = public_multibase(development_key().public_key())
+    if public is None:
+        return Signed("unknown-key", f"Unknown key: {method} is not one of the keys{where}.")
     try:
-        document = documents.get(did) or _resolve(did, fetch)
-    except (FetchError, KeyError_) as exc:
-        return fail(
-            "issuer", "unknown issuer", f"The issuer's identity could not be checked: {exc}."
-        )
-    documents[did] = document
-    passed("issuer", f"The issuer {did} publishes its keys.")
+        key = public_key_from_multibase(public)
+    except (KeyError_, ValueError) as exc:
+        return Signed("unknown-key", f"Unknown key: {method} — {exc}.")
     try:
-        key = _key(document, method)
-        why = "it is not listed for issuing"
-    except (KeyError_, ValueError, KeyError) as exc:
-        key, why = None, str(exc)
-    if key is None:
-        return fail(
-            "key", "unknown key", f"Unknown key: {method} — {why} in the issuer's DID document."
-        )
-    passed("key", "The signing key is one of the issuer's keys.")
-    try:
+        for found in proofs.all_of(doc):  # every proof of the set must hold
+            if found.get("verificationMethod") != method:
+                raise proofs.ProofError("the proofs were made with different keys")
+            if found.get("cryptosuite") == rdfc.CRYPTOSUITE:
+                rdfc.verify(doc, key, found)
+            elif found.get("cryptosuite") != proofs.CRYPTOSUITE:
+                raise proofs.ProofError(f"unknown cryptosuite {found.get('cryptosuite')}")
         proofs.verify(doc, key)
     except proofs.ProofError as exc:
-        return fail("signature", "bad signature", f"Bad signature: {exc}.")
-    passed("signature", "The signature matches: nothing has been changed.")
-    return None
+        return Signed("changed", f"Bad signature: {exc}.")
+    return Signed("", "The signature matches: nothing has been changed.", public)
 
 
 def _parse_time(value: Any) -> dt.datetime | None:
     try:
-        return dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def verify_credential(doc: Any, fetch: Fetch, now: dt.datetime | None = None) -> Verdict:
-    """Run every check on a credential; the verdict lists each one with its outcome."""
+def long_date(value: Any) -> str:
+    when = _parse_time(value) if not isinstance(value, dt.date) else None
+    day = value if isinstance(value, dt.date) else (when.date() if when else None)
+    return day.strftime("%-d %B %Y") if day else str(value)
+
+
+# Long because it is the sequence of checks above, each ending the verification in its words.
+def verify_credential(
+    doc: Any,
+    fetch: Fetch,
+    now: dt.datetime | None = None,
+    *,
+    trusted: Collection[str],
+    fetched_from: str = "",
+) -> Verdict:
+    """Run every check on a credential; the verdict lists each one and names the outcome.
+
+    ``trusted`` holds the School's DID (and any other issuer the user chose to trust);
+    ``fetched_from`` is the URL the credential was read from, when it was read by URL."""
     now = now or dt.datetime.now(dt.UTC)
     verdict = Verdict()
     missing = check_shape(doc)
-    if not verdict.add(
-        "format",
-        not missing,
-        "It is an Open Badges 3.0 credential."
-        if not missing
-        else "Not a complete Open Badges 3.0 credential: missing " + ", ".join(missing) + ".",
-    ):
-        return verdict
-    documents: dict[str, dict[str, Any]] = {}
-    if _verify_signed(doc, fetch, verdict, documents) is not None:
-        return verdict
+    if missing:
+        return verdict.stop(
+            "unreadable",
+            "format",
+            "Not a complete Open Badges 3.0 credential: missing " + ", ".join(missing) + ".",
+        )
+    verdict.add("format", True, "It is an Open Badges 3.0 credential.")
+    did = issuer_id(doc)
+    school = " or ".join(sorted(trusted)) or "not configured"
+    if did not in trusted:
+        return verdict.stop(
+            "not-school",
+            "issuer",
+            f"It names {did or 'no one'} as its issuer; the School is {school}. Only the School "
+            f"can issue this certificate (to accept another issuer, pass --trust {did or 'DID'}).",
+        )
+    verdict.add("issuer", True, f"It names a trusted issuer ({did}).")
+    try:
+        document = _resolve(did, fetch)
+    except (FetchError, KeyError_) as exc:
+        return verdict.stop("unchecked", "keys", f"The issuer's keys could not be read: {exc}.")
+    host = did_host(did)
+    where = f"were read from {host}" if host else "are in its identifier"
+    verdict.add("keys", True, f"The issuer's keys {where}.")
+    signed = check_signature(doc, did, document)
+    if signed.outcome:
+        return verdict.stop(signed.outcome, "signature", signed.message)
+    verdict.add("key", True, "The signing key is one of the issuer's keys.")
+    verdict.add("signature", True, signed.message)
     start, end = _parse_time(doc.get("validFrom")), _parse_time(doc.get("validUntil"))
     if start is None or start > now:
-        verdict.add("validity", False, f"Not yet valid: valid from {doc.get('validFrom')}.")
-        return verdict
+        return verdict.stop(
+            "not-yet-valid", "validity", f"Not yet valid: valid from {doc.get('validFrom')}."
+        )
     if end is not None and end < now:
-        verdict.add("validity", False, f"Expired on {doc.get('validUntil')}.")
+        return verdict.stop("expired", "validity", f"Expired on {long_date(end.date())}.")
+    verdict.add("validity", True, f"Valid since {long_date(start.date())}.")
+    if _check_status(doc, fetch, verdict, document, now) is not None:
         return verdict
-    verdict.add("validity", True, f"Valid since {start.date().isoformat()}.")
-    _check_status(doc, fetch, verdict, documents)
+    if signed.public == public_multibase(development_key().public_key()):
+        return verdict.stop(
+            "not-official",
+            "official",
+            "It is signed with the publicly known development key, which anyone can use: "
+            "this is a test build, not a certificate issued by the School.",
+        )
+    copy = urlsplit(fetched_from).netloc
+    if fetched_from and host and copy != host:
+        origin = str(doc.get("id", "")).removesuffix("credential.json")
+        return verdict.stop(
+            "not-official",
+            "address",
+            f"It was read from {copy}, not from the School's address {host}: it is a copy. "
+            f"The original is at {origin}.",
+        )
+    verdict.outcome = GENUINE
     return verdict
 
 
+# Long because the revocation list is itself a credential: its issuer, signature and dates are
+# checked before its bit is read, each failure in its own words.
 def _check_status(
-    doc: dict[str, Any], fetch: Fetch, verdict: Verdict, documents: dict[str, dict[str, Any]]
-) -> None:
+    doc: dict[str, Any],
+    fetch: Fetch,
+    verdict: Verdict,
+    document: dict[str, Any],
+    now: dt.datetime,
+) -> Verdict | None:
+    """Add the revocation check; return the verdict when it ends the verification."""
     entries = doc.get("credentialStatus") or []
     entries = entries if isinstance(entries, list) else [entries]
     revocation = [
@@ -257,39 +366,68 @@ def _check_status(
     ]
     if not revocation:
         verdict.add("status", True, "The issuer publishes no revocation status for it.")
-        return
+        return None
     entry = revocation[0]
     url = str(entry.get("statusListCredential", ""))
+    did = issuer_id(doc)
+    host = did_host(did)
+    if host and urlsplit(url).netloc != host:
+        return verdict.stop(
+            "status-unchecked",
+            "status",
+            f"Its revocation list is at {urlsplit(url).netloc or 'no address'}, not at the "
+            f"issuer's {host}.",
+        )
     try:
         index = int(entry["statusListIndex"])
         listing = fetch(url)
     except (FetchError, KeyError, ValueError) as exc:
-        verdict.add("status", False, f"The revocation list could not be checked: {exc}.")
-        return
-    if _issuer_id(listing) != _issuer_id(doc):
-        verdict.add("status", False, "The revocation list is not from the same issuer.")
-        return
-    problem = _verify_signed(listing, fetch, None, documents)
-    if problem is not None:
-        verdict.add("status", False, f"The revocation list is not genuine ({problem}).")
-        return
+        return verdict.stop(
+            "status-unchecked", "status", f"The revocation list could not be checked: {exc}."
+        )
+    if not isinstance(listing, dict) or issuer_id(listing) != did:
+        return verdict.stop(
+            "status-unchecked", "status", "The revocation list is not issued by the same issuer."
+        )
+    signed = check_signature(listing, did, document)
+    if signed.outcome:
+        return verdict.stop(
+            "status-unchecked", "status", f"The revocation list is not genuine: {signed.message}"
+        )
+    start, end = _parse_time(listing.get("validFrom")), _parse_time(listing.get("validUntil"))
+    if start is not None and start > now:
+        return verdict.stop(
+            "status-unchecked",
+            "status",
+            f"The revocation list is dated in the future (valid from "
+            f"{listing.get('validFrom')}), so it cannot be relied on today.",
+        )
+    if end is not None and end < now:
+        return verdict.stop(
+            "status-unchecked",
+            "status",
+            f"The revocation list expired on {long_date(end.date())}.",
+        )
     try:
         bits = decode_bits(listing["credentialSubject"]["encodedList"])
         revoked = bit_at(bits, index)
-    except (KeyError, ValueError, IndexError, OSError) as exc:
-        verdict.add("status", False, f"The revocation list cannot be read: {exc}.")
-        return
+    except (KeyError, ValueError, IndexError, OSError, TypeError) as exc:
+        return verdict.stop(
+            "status-unchecked", "status", f"The revocation list cannot be read: {exc}."
+        )
     if not revoked:
-        verdict.add("status", True, "Not revoked.")
-        return
-    reason = ""
+        verdict.add("status", True, "Not revoked (checked against the signed revocation list).")
+        return None
     try:
         reasons = fetch(url.replace(".json", "-reasons.json"))
         found = reasons.get(str(index), {}) if isinstance(reasons, dict) else {}
-        reason = f" on {found.get('date')}: {found.get('reason')}" if found else ""
     except FetchError:
-        pass
-    verdict.add("status", False, f"Revoked{reason or ' by the issuer'}.")
+        found = {}
+    if found:
+        text = f"Revoked on {long_date(found.get('date'))} because {found.get('reason')}"
+        text = text.rstrip(".") + "."
+        return verdict.stop("revoked", "status", text, detail=text)
+    return verdict.stop("revoked", "status", "Revoked by the issuer.")
 
 
 def load(target: str, fetch: Fetch) -> Any:

@@ -74,6 +74,10 @@ class Awards:
     _by_student: dict[str, list[Award]] = field(default_factory=dict, repr=False)
     _indexed: int = field(default=-1, repr=False)
 
+    def as_of(self, day: dt.date) -> Awards:
+        """The awards given by ``day``: one dated later is not awarded yet."""
+        return Awards(self.issuer, dict(self.ceremonies), [a for a in self.awards if a.date <= day])
+
     def of(self, student: str) -> Award | None:
         """The student's current award: the one not revoked, else the latest revoked one."""
         if self._indexed != len(self.awards):  # index once (again if awards were added)

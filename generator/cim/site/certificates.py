@@ -48,10 +48,12 @@ def issue(
     site_url: str,
     signing_key: str | None,
     cache: Path,
+    today: dt.date,
     say: Progress,
 ) -> Certificates:
     """Sign a credential for every award; publish those of consenting students (``published``),
-    the status list and the DID document; keep the others apart for private delivery."""
+    the status list (dated ``today``, the build's day) and the DID document; keep the others
+    apart for private delivery."""
     listed = {k.public: (k.id, k.status) for k in awards.issuer.keys}
     try:
         signer: Signer = signer_for(signing_key, listed)
@@ -82,20 +84,23 @@ def issue(
         document = badge.open_badge(award, report.portfolio, report.assessment, issuing, programme)
         if not signer.official:
             document["name"] += " (development build: not an official certificate)"
-        signed = badge.dumps(badge.sign(document, issuing, award.date))
+        signed = badge.dumps(badge.sign(document, issuing, award.date, cache))
         if student not in published:
             private[f"{award.number}.json"] = signed
             continue
         data[badge.credential_uri(student)] = signed
         fields = (rules.name, report.portfolio.name, programme, awards.issuer.name, award.number)
-        card_jobs.append((f"certificates/{student}/card.png", (*fields, note)))
+        shown = note
+        if award.revocation is not None:
+            shown = f"Revoked on {award.revocation.date.strftime('%-d %B %Y')}: no longer valid"
+        card_jobs.append((f"certificates/{student}/card.png", (*fields, shown)))
     drawn = card.cards([fields for _, fields in card_jobs], cache)
     files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
     verifiable = [s for s in sorted(published) if awards.of(s) is not None]
     qr = card.qr_codes(
         (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable), cache
     )
-    data[badge.STATUS_LIST_URI] = badge.dumps(badge.status_list(awards, issuing))
+    data[badge.STATUS_LIST_URI] = badge.dumps(badge.status_list(awards, issuing, today, cache))
     data[badge.REASONS_URI] = badge.dumps(badge.revocation_reasons(awards))
     did_json = badge.dumps(badge.did_document(issuing))
     data[".well-known/did.json"] = did_json
@@ -122,3 +127,17 @@ def linkedin_url(
         issueYear=str(issued.year), issueMonth=str(issued.month), certUrl=cert_url, certId=cert_id
     )
     return "https://www.linkedin.com/profile/add?" + urlencode(params, quote_via=quote)
+
+
+def index(awards: Awards, published: Collection[str]) -> dict[str, dict[str, str]]:
+    """Published certificates by number (revoked ones included: they say so), for the
+    "Check a certificate" page."""
+    found = {}
+    for student in sorted(published):
+        award = awards.of(student)
+        if award is not None:
+            found[award.number] = {
+                "page": badge.certificate_uri(student),
+                "credential": badge.credential_uri(student),
+            }
+    return found

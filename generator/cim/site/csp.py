@@ -9,13 +9,15 @@ import re
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.S | re.I)
 
 
-def content_security_policy(html: str, *, serving: bool = False) -> str:
+def content_security_policy(html: str, *, serving: bool = False, issuer_origin: str = "") -> str:
     """Add a Content-Security-Policy ``<meta>`` as the first element of ``<head>``.
 
     Scripts may come only from the site itself, plus the theme's own inline scripts, each
     allowed by its SHA-256 hash; nothing from student text can ever be among them, because
     student text is escaped. ``serving`` (``mkdocs serve``) allows inline scripts for the
-    live-reload script the development server injects.
+    live-reload script the development server injects. ``issuer_origin`` (the School's own
+    address) may be fetched from too: the Verify button reads the School's keys from there,
+    also when a copy of the page is served from somewhere else.
     """
     if "<head>" not in html or 'http-equiv="Content-Security-Policy"' in html:
         return html
@@ -29,9 +31,10 @@ def content_security_policy(html: str, *, serving: bool = False) -> str:
             }
         )
         scripts = " ".join(["'self'", *(f"'sha256-{h}'" for h in hashes)])
+    connect = " ".join(["'self'", *([issuer_origin] if issuer_origin else [])])
     policy = (
         f"default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
-        "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
+        f"img-src 'self' data:; font-src 'self' data:; connect-src {connect}; "
         "worker-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'"
     )
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">'

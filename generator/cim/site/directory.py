@@ -1,7 +1,7 @@
 """Finding a portfolio: the data behind the "Find a portfolio" page and the search entries.
 
-Both hold what people look for — name, programme, countries, activities — and never the
-reflections.
+Both hold what people look for — name, programme, countries, activities, a certificate's
+number and standing — and never the reflections.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING, Any
 
+from cim.model.awards import Awards
 from cim.pipeline import PortfolioReport
 from cim.site.views import countries, summary
 
@@ -17,7 +18,17 @@ if TYPE_CHECKING:
     from cim.site.plan import SitePlan
 
 
-def rows(published: Iterable[PortfolioReport]) -> list[dict[str, Any]]:
+def standing(report: PortfolioReport, awards: Awards) -> str:
+    """A student's standing in words, from the award (never from the points alone): awarded,
+    revoked, or requirements met but not yet awarded ('' otherwise)."""
+    award = awards.of(report.id)
+    if award is not None:
+        return "certificate revoked" if award.revoked else "awarded"
+    met = report.assessment is not None and report.assessment.met
+    return "requirements met, not yet awarded" if met else ""
+
+
+def rows(published: Iterable[PortfolioReport], awards: Awards) -> list[dict[str, Any]]:
     """One row per published portfolio, by name: what the directory filters and searches by."""
     out = []
     for r in sorted(published, key=lambda r: r.portfolio.name if r.portfolio else ""):
@@ -37,6 +48,7 @@ def rows(published: Iterable[PortfolioReport]) -> list[dict[str, Any]]:
                 "points": a.points,
                 "required": a.required,
                 "met": a.met,
+                "standing": standing(r, awards),
             }
         )
     return out
@@ -59,4 +71,14 @@ def search_entries(site: SitePlan) -> list[dict[str, str]]:
         entries.append(
             {"location": f"students/{r.id}/", "title": escape(p.name), "text": escape(text)}
         )
+        award = site.award_of(r.id)
+        if award is not None:  # a certificate is found by its number
+            state = "revoked" if award.revoked else f"awarded {award.date.isoformat()}"
+            entries.append(
+                {
+                    "location": f"certificates/{r.id}/",
+                    "title": escape(f"Certificate {award.number} — {p.name}"),
+                    "text": escape(f"Certificate number {award.number}, {state}"),
+                }
+            )
     return entries

@@ -72,6 +72,11 @@ class SitePlan:
     def award_of(self, student: str) -> Award | None:
         return self.awards.of(student)
 
+    def standing(self, student: str) -> str:
+        """Awarded, certificate revoked, requirements met but not yet awarded, or ''."""
+        report = self.by_id.get(student)
+        return directory.standing(report, self.awards) if report is not None else ""
+
     def render(self, src_uri: str) -> str:
         """The HTML body of one page (see :func:`cim.site.render.render`)."""
         from cim.site.render import render
@@ -119,6 +124,12 @@ def plan(
     awards = report.awards
     if awards is None:
         raise SiteError("issuer.yml or awards.yml could not be read; run `cim validate`")
+    for later in (a for a in awards.awards if a.date > today):
+        say(
+            f"{later.number} is dated {later.date.isoformat()}, after the build's day "
+            f"({today.isoformat()}): its certificate is published from that day"
+        )
+    awards = awards.as_of(today)  # nothing published is valid only in the future
     pages = _pages(published, awards, rules, site_url_of(site_url), separate_search)
     programmes = {p.id: p.title for p in rules.programmes}
     issued = certificates.issue(
@@ -130,6 +141,7 @@ def plan(
         site_url=site_url_of(site_url),
         signing_key=signing_key,
         cache=store.cache,
+        today=today,
         say=say,
     )
     files = {**site_files(store, evidence.values()), **issued.files}
@@ -146,7 +158,10 @@ def plan(
         data={
             **issued.data,
             "students/index.json": json.dumps(
-                directory.rows(published), ensure_ascii=False, separators=(",", ":")
+                directory.rows(published, awards), ensure_ascii=False, separators=(",", ":")
+            ).encode(),
+            "certificates/index.json": json.dumps(
+                certificates.index(awards, {r.id for r in published}), separators=(",", ":")
             ).encode(),
         },
         evidence=evidence,
@@ -225,6 +240,7 @@ def _inside(real_folder: str, folder: Path, name: str) -> Path | None:
     return Path(real)
 
 
+# Long because it lists every kind of page once, in the order of the site's navigation.
 def _pages(
     published: tuple[PortfolioReport, ...],
     awards: Awards,
@@ -241,6 +257,14 @@ def _pages(
         Page("students/index.md", "Find a portfolio", "students", hide=WIDE, search=False),
         Page("exchange/index.md", "Exchange students", "exchange-index", hide=WIDE),
         Page("statistics.md", "Statistics", "statistics", hide=WIDE),
+        Page(
+            "check.md",
+            "Check a certificate",
+            "check",
+            template="check.html",
+            hide=WIDE,
+            description="Check a CIM certificate by its number or its credential file.",
+        ),
     ]
     for r in published:
         p = r.portfolio

@@ -101,7 +101,13 @@ def certificate(site: SitePlan, page: Page) -> Context:
         ),
         "did": issuing.did,
         "site_url": issuing.site_url,
+        "verify_address": (page_url + "#verify").split("://", 1)[-1],
     }
+
+
+def check(site: SitePlan, page: Page) -> Context:
+    issuing = site.certificates.issuing
+    return {"did": issuing.did, "host": issuing.site_url.split("/")[2]}
 
 
 def exchange_index(site: SitePlan, page: Page) -> Context:
@@ -130,6 +136,7 @@ VIEWS: dict[str, View] = {
     "exchange-index": exchange_index,
     "exchange": exchange,
     "statistics": statistics,
+    "check": check,
 }
 
 

@@ -160,13 +160,17 @@ class CimPlugin(BasePlugin[CimConfig]):
         return site.render(page.file.src_uri)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
-        return content_security_policy(output, serving=self.serving)
+        return content_security_policy(
+            output, serving=self.serving, issuer_origin=_origin(config.site_url)
+        )
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
         if template_name.endswith(".html"):
-            return content_security_policy(output_content, serving=self.serving)
+            return content_security_policy(
+                output_content, serving=self.serving, issuer_origin=_origin(config.site_url)
+            )
         return output_content
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -227,6 +231,12 @@ class SharedParts:
     def keep(self, part: str, page: MkPage, html: str) -> Markup:
         kept = self.parts[self._key(part, page)] = Markup(html)
         return kept
+
+
+def _origin(site_url: str | None) -> str:
+    """The scheme and host of the site's public address ('' without one)."""
+    parts = (site_url or "").split("/")
+    return "/".join(parts[:3]) if len(parts) >= 3 and parts[0] in ("http:", "https:") else ""
 
 
 def _search_plugin(config: MkDocsConfig) -> Any:
