@@ -67,6 +67,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             )
         )
     else:
+        if site_dir is not None and site_url:
+            print(f"(The files published at {site_url} are read from the copy in {site_dir}.)")
         for check in verdict.checks:
             print(f"{'✓' if check.ok else '✗'} {check.message}")
         print(f"{'VALID' if verdict.valid else 'NOT VALID'}: {verdict.headline}")
