@@ -525,3 +525,54 @@ def test_every_published_credential_passes_the_official_1edtech_schema(
         assert errors == [], (path, errors)
         checked += 1
     assert checked == 3
+
+
+# --- issued to an e-mail address ----------------------------------------------------------
+
+
+def test_the_identity_hash_is_the_one_open_badges_specifies() -> None:
+    """The example in the 1EdTech schema: 'a@example.com' salted with 'Kosher'."""
+    from cim.credentials.badge import identity_hash
+
+    assert identity_hash("a@example.com", "Kosher") == (
+        "b5809d8a92f8858436d7e6b87c12ebc0ae1eac4baecc2c0b913aee2c922ef399"
+    )
+
+
+def test_a_certificate_issued_to_an_e_mail_address(repo_with_awards: Path, tmp_path: Path) -> None:
+    from jsonschema import Draft201909Validator
+
+    awards = repo_with_awards / "awards.yml"
+    awards.write_text(
+        awards.read_text().replace(
+            "    student: anna-lind\n",
+            "    student: anna-lind\n    email: Anna.Lind@student.example.se\n",
+        )
+    )
+    key = keys.new_key()
+    set_keys(repo_with_awards, [("k", keys.public_multibase(key.public_key()), "active")])
+    site = build_copy(repo_with_awards, tmp_path, "site", keys.private_multibase(key))
+    credential = site / "certificates/anna-lind/credential.json"
+    text = credential.read_text()
+    assert "student.example.se" not in text.lower() and "anna.lind@" not in text.lower()
+    (email,) = [
+        i
+        for i in json.loads(text)["credentialSubject"]["identifier"]
+        if i["identityType"] == "emailAddress"
+    ]
+    assert email["hashed"] is True and email["identityHash"].startswith("sha256$")
+    schema = json.loads(
+        (ROOT / "tests/vendor/ob_v3p0_achievementcredential_schema.json").read_text()
+    )
+    assert list(Draft201909Validator(schema).iter_errors(json.loads(text))) == []
+    # An employer who knows the address can match it (case and spaces do not matter) …
+    code, out = verify_file(credential, site, "--email", " anna.lind@student.example.se")
+    assert code == 0 and "✓ Issued to" in out, out
+    # … and another address, or a certificate without one, is not a match.
+    code, out = verify_file(credential, site, "--email", "someone@else.example")
+    assert code == 1 and "names another address" in out
+    assert "NOT VALID: Genuine, but not issued to that e-mail address." in out
+    code, out = verify_file(
+        site / "certificates/fatima-hassan/credential.json", site, "--email", "x@y.example"
+    )
+    assert code == 1 and "names no e-mail address" in out

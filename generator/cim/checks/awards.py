@@ -214,5 +214,6 @@ def _build(
                     severity=Severity.WARNING,
                 )
             )
-        result.awards.append(Award(number, student, ceremony, day, revocation))
+        email = str(a.get("email", "")).strip().lower()
+        result.awards.append(Award(number, student, ceremony, day, revocation, email))
     return problems

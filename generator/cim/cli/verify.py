@@ -51,6 +51,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
     verdict = verify.verify_credential(
         document, fetch, now, trusted=trusted, fetched_from=fetched_from
     )
+    if args.email:
+        to_email = verify.issued_to_email(document, args.email)
+        if to_email:
+            verdict.add("recipient", True, f"Issued to {args.email}.")
+        else:
+            words = "names no e-mail address" if to_email is None else "names another address"
+            if verdict.valid:
+                verdict.stop("other-recipient", "recipient", f"The certificate {words}.")
+            else:
+                verdict.add("recipient", False, f"The certificate {words}.")
     if args.format == "json":
         print(
             json.dumps(
@@ -103,6 +113,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         metavar="DID",
         help="also accept this issuer (by default only the School's did:web, from the site's "
         "address in mkdocs.yml); may be given more than once",
+    )
+    p.add_argument(
+        "--email",
+        metavar="ADDRESS",
+        help="also check that the certificate was issued to this e-mail address (it holds "
+        "only a salted hash of it)",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_verify)

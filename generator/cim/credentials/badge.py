@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import gzip
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,11 +91,32 @@ def achievement(issuing: Issuing, assessment: Assessment) -> dict[str, Any]:
     }
 
 
+def email_identity(email: str, number: str) -> dict[str, Any]:
+    """An Open Badges 3.0 ``IdentityObject`` for an e-mail address: only a SHA-256 hash of the
+    address followed by a salt is published (``sha256$<hex>``), so the certificate can be
+    matched to the address by someone who knows it, and read by nobody else. The salt is made
+    from the certificate number: one of its own for every credential, the same at every build."""
+    salt = hashlib.sha256(f"cim-identity:{number}".encode()).hexdigest()[:16]
+    return {
+        "type": "IdentityObject",
+        "identityHash": "sha256$" + identity_hash(email, salt),
+        "identityType": "emailAddress",
+        "hashed": True,
+        "salt": salt,
+    }
+
+
+def identity_hash(identifier: str, salt: str) -> str:
+    """The hexadecimal SHA-256 of the identifier (normalised: trimmed, lower case) and salt."""
+    return hashlib.sha256((identifier.strip().lower() + salt).encode("utf-8")).hexdigest()
+
+
 def open_badge(
     award: Award, portfolio: Portfolio, assessment: Assessment, issuing: Issuing, programme: str
 ) -> dict[str, Any]:
-    """The unsigned OpenBadgeCredential for one award. It names the student but carries no
-    e-mail address, username or identity number."""
+    """The unsigned OpenBadgeCredential for one award. It names the student and, when
+    awards.yml gives one, a salted hash of their e-mail address; never the address itself, a
+    username or an identity number."""
     counted = sorted((r for r in assessment.entries if r.points), key=lambda r: r.entry.sort_key())
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
@@ -104,7 +126,8 @@ def open_badge(
                 "identityHash": portfolio.name,
                 "identityType": "name",
                 "hashed": False,
-            }
+            },
+            *([email_identity(award.email, award.number)] if award.email else []),
         ],
         "achievement": achievement(issuing, assessment),
         "narrative": f"{portfolio.name}, {programme}, met the requirements with "

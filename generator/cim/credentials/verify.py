@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cim.credentials import proofs, rdfc
-from cim.credentials.badge import bit_at, decode_bits
+from cim.credentials.badge import bit_at, decode_bits, identity_hash
 from cim.credentials.keys import (
     DEV_KEY_ID,
     KeyError_,
@@ -58,6 +58,7 @@ HEADLINES = {
     "status-unchecked": "Its revocation status cannot be confirmed.",
     "unreadable": "Not a complete Open Badges 3.0 credential.",
     "unchecked": "The check could not be completed.",
+    "other-recipient": "Genuine, but not issued to that e-mail address.",
 }
 
 
@@ -441,3 +442,21 @@ def load(target: str, fetch: Fetch) -> Any:
         raise FetchError(f"{target}: no such file") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FetchError(f"{target} is not a JSON file ({exc})") from None
+
+
+def issued_to_email(doc: Any, email: str) -> bool | None:
+    """Whether the credential names ``email`` by a hashed e-mail identity (OB 3.0
+    ``IdentityObject``); None when it carries no e-mail identity at all."""
+    subject = doc.get("credentialSubject") if isinstance(doc, dict) else None
+    identities = subject.get("identifier") if isinstance(subject, dict) else None
+    found = None
+    for identity in identities if isinstance(identities, list) else []:
+        if not isinstance(identity, dict) or identity.get("identityType") != "emailAddress":
+            continue
+        value = str(identity.get("identityHash", ""))
+        if identity.get("hashed") and value.startswith("sha256$"):
+            expected = identity_hash(email, str(identity.get("salt", "")))
+            found = found or value[len("sha256$") :].lower() == expected
+        else:
+            found = found or value.strip().lower() == email.strip().lower()
+    return found

@@ -37,6 +37,7 @@ class Award:
     ceremony: Ceremony
     date: dt.date
     revocation: Revocation | None = None
+    email: str = ""  # only hashed into the credential, never published as it is
 
     @property
     def status_index(self) -> int:
