@@ -576,3 +576,14 @@ def test_a_certificate_issued_to_an_e_mail_address(repo_with_awards: Path, tmp_p
         site / "certificates/fatima-hassan/credential.json", site, "--email", "x@y.example"
     )
     assert code == 1 and "names no e-mail address" in out
+
+
+def test_the_reasons_address_follows_one_rule_in_python_and_in_the_browser() -> None:
+    import re
+
+    from cim.credentials.badge import STATUS_LIST_URI, reasons_url
+
+    status = "https://cim.example.org/" + STATUS_LIST_URI
+    script = (ROOT / "site_theme/assets/verify.js").read_text()
+    assert 'url.replace(/\\.json$/, "-reasons.json")' in script  # the browser's rule
+    assert reasons_url(status) == re.sub(r"\.json$", "-reasons.json", status)

@@ -33,6 +33,13 @@ STATUS_LIST_URI = "credentials/status/revocation.json"
 REASONS_URI = "credentials/status/revocation-reasons.json"
 
 
+def reasons_url(status_list_url: str) -> str:
+    """Where the revocation reasons are published beside a status list: the status list's
+    address with REASONS_URI in place of STATUS_LIST_URI (the browser's verify.js follows the
+    same rule)."""
+    return status_list_url.removesuffix(STATUS_LIST_URI) + REASONS_URI
+
+
 def stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 

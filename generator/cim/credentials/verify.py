@@ -33,7 +33,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from cim.credentials import proofs, rdfc
-from cim.credentials.badge import bit_at, decode_bits, identity_hash
+from cim.credentials.badge import bit_at, decode_bits, identity_hash, reasons_url
 from cim.credentials.keys import (
     DEV_KEY_ID,
     KeyError_,
@@ -420,7 +420,7 @@ def _check_status(
         verdict.add("status", True, "Not revoked (checked against the signed revocation list).")
         return None
     try:
-        reasons = fetch(url.replace(".json", "-reasons.json"))
+        reasons = fetch(reasons_url(url))
         found = reasons.get(str(index), {}) if isinstance(reasons, dict) else {}
     except FetchError:
         found = {}
