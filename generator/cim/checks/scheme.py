@@ -42,6 +42,24 @@ def check_rules(doc: Document, rules: Rules) -> list[Problem]:
                 doc.problem(["cohorts", i, "may_apply"], "may_apply must be below the threshold.")
             )
     categories = [c.id for c in rules.categories]
+    for i, c in enumerate(rules.categories):
+        if c.all_or_nothing and c.complete_at is None:
+            problems.append(
+                doc.problem(
+                    ["categories", i, "all_or_nothing"],
+                    f"the category '{c.id}' counts only when complete, but nothing says when it "
+                    "is complete: add `min:` (or `cap:`) with its points.",
+                )
+            )
+        parent = rules.category(c.within) if c.within else None
+        if c.within and (parent is None or parent.within or parent.id == c.id):
+            problems.append(
+                doc.problem(
+                    ["categories", i, "within"],
+                    f"`within: {c.within}` must name another category that is not itself within "
+                    f"one{did_you_mean(c.within, categories)}.",
+                )
+            )
     for i, category in enumerate(rules.own_choice.categories):
         if category not in categories:
             problems.append(
@@ -70,17 +88,25 @@ def check_references(rules_doc: Document, rules: Rules, catalogue: Catalogue) ->
         "aim": [a.id for a in rules.aims],
     }
     for cohort in rules.cohorts:
-        for req in _walk(cohort.requirements):
-            for field in ("category", "activity", "aim"):
-                for value in getattr(req.where, field):
-                    if value not in known[field]:
-                        problems.append(
-                            rules_doc.problem(
-                                [*req.path, "where", field],
-                                f"requirement names an unknown {field} '{value}'"
-                                f"{did_you_mean(value, known[field])}; define it or fix the id.",
-                            )
+        problems += _unknown_ids(rules_doc, cohort.requirements, known)
+    return problems
+
+
+def _unknown_ids(
+    doc: Document, requirements: Iterable[Requirement], known: dict[str, list[str]]
+) -> list[Problem]:
+    problems = []
+    for req in _walk(requirements):
+        for field in ("category", "activity", "aim"):
+            for value in getattr(req.where, field):
+                if value not in known[field]:
+                    problems.append(
+                        doc.problem(
+                            [*req.path, "where", field],
+                            f"requirement names an unknown {field} '{value}'"
+                            f"{did_you_mean(value, known[field])}; define it or fix the id.",
                         )
+                    )
     return problems
 
 
@@ -117,15 +143,28 @@ def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) ->
                 )
             )
         for j, band in enumerate(a.points.bands):
-            if band.max is not None and band.max < band.min:
+            if not band.holds_any():
                 problems.append(
                     doc.problem(
                         [*at, "points", "bands", j],
-                        f"band max {band.max:g} is below its min {band.min:g}.",
+                        f"band max {band.max:g} is below its min {band.lowest:g}."
+                        if band.max is not None and band.min is not None
+                        else f"the band '{band.describe(a.points.per)}' holds no amount: its "
+                        "upper bound is not above its lower bound.",
                     )
                 )
         if rules is None:
             continue
+        if a.after is not None:
+            problems += _unknown_ids(
+                doc,
+                (a.after,),
+                {
+                    "category": [c.id for c in rules.categories],
+                    "activity": [x.id for x in catalogue.activities],
+                    "aim": [x.id for x in rules.aims],
+                },
+            )
         categories = [c.id for c in rules.categories]
         if a.category not in categories:
             problems.append(

@@ -192,8 +192,8 @@ def _amount(activity: Activity, rng: random.Random) -> float | None:
     if rule.kind == "per_unit":
         return float(rng.randint(1, 4)) if rule.per != "hour" else float(rng.randint(5, 40))
     if rule.kind == "bands":
-        top = max(b.min for b in rule.bands)
-        return float(rng.choice([b.min for b in rule.bands] + [top + 2]))
+        top = max(b.lowest for b in rule.bands)
+        return float(rng.choice([b.lowest for b in rule.bands] + [top + 2]))
     return None
 
 

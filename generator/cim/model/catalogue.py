@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from cim.model.rules import Proof, Rules, proof_from
+from cim.model.rules import Proof, Requirement, Rules, proof_from, requirement_from
 
 OWN_CHOICE = "own-choice"
 
@@ -22,7 +23,47 @@ UNIT_WORDS = {
 }
 
 # Units that can be measured from an entry's first and last day when no amount is given.
-DURATION_DAYS = {"day": 1, "week": 7, "month": 30}
+DURATION_UNITS = ("day", "week", "month")
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` calendar months later (the month's last day when it is shorter)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    month += 1
+    length = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, length))
+
+
+def calendar_months(first: dt.date, last: dt.date) -> float:
+    """How many calendar months the days ``first`` to ``last`` (both included) span.
+
+    Whole months are counted on the calendar (1 February to 30 April is exactly 3, and so is
+    15 January to 14 April); the days left over are a fraction of the month that follows.
+    Months are never approximated as 30 days.
+    """
+    stop = last + dt.timedelta(days=1)  # the first day after the stay
+    whole = (stop.year - first.year) * 12 + stop.month - first.month
+    while whole > 0 and _add_months(first, whole) > stop:
+        whole -= 1
+    start = _add_months(first, whole)
+    rest = (stop - start).days
+    if rest == 0:
+        return float(whole)
+    length = (_add_months(start, 1) - start).days
+    return whole + rest / length
+
+
+def measured(unit: str, first: dt.date, last: dt.date) -> float | None:
+    """An entry's length in ``unit`` from its first and last day, or None for other units."""
+    days = (last - first).days + 1
+    if unit == "day":
+        return float(days)
+    if unit == "week":
+        return days / 7
+    if unit == "month":
+        return calendar_months(first, last)
+    return None
 
 LOCATIONS = ("home", "abroad", "online")
 # How each place reads inside a sentence ("abroad", "at home"), the one source of these words.
@@ -38,20 +79,50 @@ def unit_word(unit: str, amount: float) -> str:
 
 @dataclass(slots=True)
 class Band:
-    min: float
+    """An amount range worth fixed points. ``min``/``max`` include the bound; ``more_than``
+    and ``less_than`` exclude it ("more than 3 months" is not met by exactly 3)."""
+
+    min: float | None
     max: float | None
     points: int
+    more_than: float | None = None
+    less_than: float | None = None
 
     def holds(self, amount: float) -> bool:
-        return amount >= self.min and (self.max is None or amount <= self.max)
+        return (
+            (self.min is None or amount >= self.min)
+            and (self.more_than is None or amount > self.more_than)
+            and (self.max is None or amount <= self.max)
+            and (self.less_than is None or amount < self.less_than)
+        )
+
+    def holds_any(self) -> bool:
+        """False when the bounds leave no amount (an upper bound below the lower one)."""
+        upper = self.max if self.max is not None else self.less_than
+        if upper is None:
+            return True
+        strict = self.max is None or self.more_than is not None
+        return upper > self.lowest if strict else upper >= self.lowest
+
+    @property
+    def lowest(self) -> float:
+        return self.min if self.min is not None else (self.more_than or 0)
 
     def describe(self, unit: str) -> str:
         words = UNIT_WORDS.get(unit, (unit, unit + "s"))[1]
-        span = (
-            f"{_num(self.min)}–{_num(self.max)}"
-            if self.max is not None
-            else (f"{_num(self.min)} or more")
-        )
+        if self.more_than is not None or self.less_than is not None:
+            parts = []
+            if self.min is not None:
+                parts.append(f"at least {_num(self.min)}")
+            if self.more_than is not None:
+                parts.append(f"more than {_num(self.more_than)}")
+            if self.max is not None:
+                parts.append(f"at most {_num(self.max)}")
+            if self.less_than is not None:
+                parts.append(f"less than {_num(self.less_than)}")
+            return f"{' and '.join(parts)} {words}: {self.points}"
+        low = self.min if self.min is not None else 0
+        span = f"{_num(low)}–{_num(self.max)}" if self.max is not None else f"{_num(low)} or more"
         return f"{span} {words}: {self.points}"
 
 
@@ -103,6 +174,8 @@ class Activity:
     programmes: tuple[str, ...] = ()
     outside_origin: bool = False
     index: int = -1  # position in activities.yml, for error locations
+    after: Requirement | None = None  # opens only once this is met by earlier activities
+    reflection_per_group: bool = False  # a group needs one reflection, not one per occasion
 
     @property
     def own_choice(self) -> bool:
@@ -139,7 +212,10 @@ def points_from(data: Any) -> PointsRule:
     if isinstance(data, int):
         return PointsRule("fixed", fixed=data)
     if "bands" in data:
-        bands = tuple(Band(b["min"], b.get("max"), b["points"]) for b in data["bands"])
+        bands = tuple(
+            Band(b.get("min"), b.get("max"), b["points"], b.get("more_than"), b.get("less_than"))
+            for b in data["bands"]
+        )
         return PointsRule("bands", per=data["per"], bands=bands)
     return PointsRule("per_unit", per=data["per"], each=data["each"])
 
@@ -164,6 +240,10 @@ def activity_from(data: dict[str, Any], index: int) -> Activity:
         programmes=tuple(data.get("programmes", ())),
         outside_origin=data.get("outside_origin", False),
         index=index,
+        after=requirement_from(data["after"], ("activities", index, "after"))
+        if "after" in data
+        else None,
+        reflection_per_group=group.get("reflection") == "per_group",
     )
 
 

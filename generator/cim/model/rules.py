@@ -37,6 +37,13 @@ class Category:
     cap: int | None = None
     min: int | None = None
     required: bool = False
+    all_or_nothing: bool = False  # counts only once complete (its min, else its cap)
+    within: str = ""  # the parent category of a sub-category
+
+    @property
+    def complete_at(self) -> int | None:
+        """The points at which an all-or-nothing category starts to count."""
+        return self.min if self.min is not None else self.cap
 
 
 @dataclass(slots=True)
@@ -66,13 +73,18 @@ class Requirement:
     text: str = ""
     level: Level = "error"
     path: tuple[str | int, ...] = ()
+    after_applying: bool = False  # done after applying: never stands in the way of applying
 
 
 @dataclass(slots=True)
 class Window:
+    """Which dates count: from an anchor (less grace days) to an anchor (plus grace days);
+    ``any`` at either end means no limit on that side."""
+
     start: str = "study_start"
     end: str = "study_end"
     days_before: int = 0
+    days_after: int = 0
 
 
 @dataclass(slots=True)
@@ -142,6 +154,17 @@ class Rules:
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
 
+    def family(self, category_id: str) -> tuple[str, ...]:
+        """The category and the category it sits within, if any (sub-categories nest once)."""
+        category = self.category(category_id)
+        if category is None or not category.within:
+            return (category_id,)
+        return (category_id, category.within)
+
+    def members(self, category_id: str) -> tuple[str, ...]:
+        """The category and its sub-categories."""
+        return (category_id, *(c.id for c in self.categories if c.within == category_id))
+
     def programme(self, programme_id: str) -> Programme | None:
         return next((p for p in self.programmes if p.id == programme_id), None)
 
@@ -170,6 +193,7 @@ def requirement_from(data: dict[str, Any], path: tuple[str | int, ...]) -> Requi
         "text": data.get("text", ""),
         "level": data.get("level", "error"),
         "path": path,
+        "after_applying": data.get("after_applying", False),
     }
     for combinator in ("any_of", "all_of"):
         if combinator in data:
@@ -224,6 +248,7 @@ def rules_from(data: dict[str, Any]) -> Rules:
                     window.get("from", "study_start"),
                     window.get("to", "study_end"),
                     window.get("days_before", 0),
+                    window.get("days_after", 0),
                 ),
                 requirements=tuple(
                     requirement_from(r, ("cohorts", i, "requirements", j))
@@ -250,6 +275,8 @@ def rules_from(data: dict[str, Any]) -> Rules:
                 c.get("cap"),
                 c.get("min"),
                 c.get("required", False),
+                c.get("all_or_nothing", False),
+                c.get("within", ""),
             )
             for c in data["categories"]
         ),

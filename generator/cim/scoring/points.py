@@ -18,9 +18,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from cim.model.catalogue import DURATION_DAYS, OWN_CHOICE, Activity, Catalogue, unit_word
+from cim.model.catalogue import OWN_CHOICE, Activity, Catalogue, measured, unit_word
 from cim.model.portfolio import Entry, Portfolio
 from cim.model.rules import Cohort, Rules
 from cim.speed import compact_pickle
@@ -48,6 +48,7 @@ class EntryResult:
     reasons: list[str] = field(default_factory=list)
     needs_review: bool = False
     grouped: bool = False  # an occasion of a complete group whose points sit on another entry
+    reflected: bool = False  # carries a reflection long enough for its activity
 
     @property
     def status(self) -> str:
@@ -65,33 +66,51 @@ class EntryResult:
 
 
 def window(portfolio: Portfolio, cohort: Cohort) -> tuple[dt.date | None, dt.date | None]:
-    """The first and last day on which activities count for this student."""
+    """The first and last day on which activities count for this student (None: no limit)."""
+    rule = cohort.window
     start = portfolio.start
-    if cohort.window.start == "registration" and portfolio.registered:
+    if rule.start == "registration" and portfolio.registered:
         start = portfolio.registered
+    if rule.start == "any":
+        start = None
     if start is not None:
-        start -= dt.timedelta(days=cohort.window.days_before)
-    return start, portfolio.end
+        start -= dt.timedelta(days=rule.days_before)
+    end = None if rule.end == "any" else portfolio.end
+    if end is not None:
+        end += dt.timedelta(days=rule.days_after)
+    return start, end
 
 
-def location_of(entry: Entry, activity: Activity, rules: Rules) -> str:
-    if entry.location:
-        return entry.location
-    if len(activity.locations) == 1:
-        return activity.locations[0]
-    if entry.country and rules.country:
-        wanted = "abroad" if entry.country != rules.country else "home"
-        if wanted in activity.locations:
-            return wanted
-    return activity.locations[0]  # the catalogue lists the usual place first
+def home_country(portfolio: Portfolio, rules: Rules) -> str:
+    """The country that is "home" for this student: the university's, or with
+    ``abroad: {relative_to: origin}`` the student's country of origin when it is known."""
+    if rules.abroad_relative_to == "origin" and portfolio.origin_country:
+        return portfolio.origin_country
+    return rules.country
+
+
+def location_of(entry: Entry, activity: Activity, rules: Rules, home: str = "") -> str:
+    """Where the entry took place: home, abroad or online. With ``abroad: {relative_to:
+    origin}`` the entry's country decides for activities offered abroad: a stay in the
+    student's country of origin is at home."""
+    home = home or rules.country
+    place = entry.location or (activity.locations[0] if len(activity.locations) == 1 else "")
+    if entry.country and home and place != "online":
+        judged = "abroad" if entry.country != home else "home"
+        if rules.abroad_relative_to == "origin" and "abroad" in activity.locations:
+            return judged
+        if not place and judged in activity.locations:
+            return judged
+    return place or activity.locations[0]  # the catalogue lists the usual place first
 
 
 def amount_of(entry: Entry, activity: Activity) -> float | None:
+    """The entry's amount: as written, or measured from its first and last day (months on
+    the calendar)."""
     if entry.amount is not None:
         return float(entry.amount)
-    days = DURATION_DAYS.get(activity.points.per)
-    if days and entry.date and entry.end and entry.end >= entry.date:
-        return float(((entry.end - entry.date).days + 1) // days)
+    if entry.date and entry.end and entry.end >= entry.date:
+        return measured(activity.points.per, entry.date, entry.end)
     return None
 
 
@@ -114,11 +133,14 @@ def _raw_points(result: EntryResult, activity: Activity) -> int | None:
         result.reasons.append(f"no amount: add `amount:` with the number of {unit}")
         return None
     if rule.kind == "per_unit":
+        if entry.amount is None:  # measured from dates: only whole units earn points
+            amount = math.floor(amount + 1e-9)
         return math.floor(rule.each * amount)
     held = [b.points for b in rule.bands if b.holds(amount)]
     if not held:
-        lowest = min(b.min for b in rule.bands)
+        lowest = min(b.lowest for b in rule.bands)
         words = unit_word(rule.per, amount)
+        amount = round(amount, 2)
         result.reasons.append(
             f"{amount:g} {words} is below the lowest band ({lowest:g})"
             if amount < lowest
@@ -134,6 +156,9 @@ def _check_proof(result: EntryResult, activity: Activity) -> bool:
     has_evidence = any(not kinds or e.kind in kinds for e in entry.evidence)
     words = entry.words() if proof.reflection_required or proof.mode == "any" else 0
     has_reflection = bool(entry.reflection.strip()) and words >= proof.min_words
+    result.reflected = has_reflection
+    if activity.reflection_per_group and activity.group_size > 1:
+        proof = replace(proof, reflection_required=False)  # judged per group in _units
     kinds_text = " or ".join(kinds) if kinds else "evidence"
     if proof.mode == "any" and (proof.evidence_required or proof.reflection_required):
         if has_evidence or has_reflection:
@@ -172,6 +197,7 @@ def _assess_entry(
     cohort: Cohort,
     today: dt.date,
     dates: tuple[dt.date | None, dt.date | None],
+    closed: str = "",
 ) -> EntryResult:
     activity = catalogue.get(entry.activity)
     if activity is None:
@@ -184,9 +210,16 @@ def _assess_entry(
         activity,
         category=entry.category if own else activity.category,
         aims=entry.aims if own else activity.aims,
-        location=location_of(entry, activity, rules),
+        location=location_of(entry, activity, rules, home_country(portfolio, rules)),
         needs_review=own,
     )
+    if closed:
+        result.reasons.append(closed)
+    if result.location == "home" and "home" not in activity.locations:
+        result.reasons.append(
+            f"{entry.country} is your country of origin, so this is not abroad for you; "
+            f"'{activity.title}' counts only {_places(activity.locations)}"
+        )
     start, end = dates
     if entry.date is None:
         result.reasons.append("no valid date")
@@ -214,9 +247,33 @@ def _assess_entry(
     return result
 
 
+def _places(locations: tuple[str, ...]) -> str:
+    words = {"home": "at home", "abroad": "abroad", "online": "online"}
+    return " or ".join(words.get(x, x) for x in locations)
+
+
 def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryResult]]:
     """Split one activity's eligible entries into units that each count as one activity."""
-    ordered = sorted(results, key=lambda r: r.entry.sort_key())
+    units = _group(results, activity)
+    if not (activity.reflection_per_group and activity.group_size > 1):
+        return units
+    kept = []
+    for unit in units:
+        if any(r.reflected for r in unit):
+            kept.append(unit)
+            continue
+        for r in unit:
+            r.reasons.append(
+                f"these {activity.group_size} occasions count as one activity once one of them "
+                "has a reflection: write it under any one of them"
+            )
+            r.raw = 0
+    return kept
+
+
+def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryResult]]:
+    # Occasions with a reflection first, so that as many groups as possible carry one.
+    ordered = sorted(results, key=lambda r: (not r.reflected, r.entry.sort_key()))
     size = activity.group_size
     if size <= 1:
         return [[r] for r in ordered]
@@ -260,12 +317,21 @@ def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
 
 
 def score_entries(
-    portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
+    portfolio: Portfolio,
+    catalogue: Catalogue,
+    rules: Rules,
+    cohort: Cohort,
+    today: dt.date,
+    closed: dict[int, str] | None = None,
 ) -> list[EntryResult]:
-    """Assess every entry of ``portfolio``; the result list follows the file's order."""
+    """Assess every entry of ``portfolio``; the result list follows the file's order.
+
+    ``closed`` maps an entry's index to why it cannot count yet (an activity that opens only
+    after others, see :mod:`cim.verdict`)."""
     dates = window(portfolio, cohort)
+    closed = closed or {}
     results = [
-        _assess_entry(e, catalogue, portfolio, rules, cohort, today, dates)
+        _assess_entry(e, catalogue, portfolio, rules, cohort, today, dates, closed.get(e.index, ""))
         for e in portfolio.entries
     ]
     by_activity: dict[str, list[EntryResult]] = defaultdict(list)
@@ -322,15 +388,18 @@ def score_entries(
 def _apply_category_caps(
     counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules
 ) -> None:
+    """A sub-category's cap first, then the cap of the category it sits within."""
     used: dict[str, int] = defaultdict(int)
     for _, _, r in sorted(counted, key=lambda k: (-k[0], k[1])):
-        category = rules.category(r.category)
-        if category is None or category.cap is None:
-            continue
-        room = max(0, category.cap - used[r.category])
-        if r.points > room:
-            r.reasons.append(
-                f"capped: the {category.title} category gives at most {category.cap} points"
-            )
-            r.points = room
-        used[r.category] += r.points
+        for category_id in rules.family(r.category):
+            category = rules.category(category_id)
+            if category is None or category.cap is None:
+                continue
+            room = max(0, category.cap - used[category_id])
+            if r.points > room:
+                r.reasons.append(
+                    f"capped: the {category.title} category gives at most {category.cap} points"
+                )
+                r.points = room
+        for category_id in rules.family(r.category):
+            used[category_id] += r.points

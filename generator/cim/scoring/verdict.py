@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cim.model.catalogue import LOCATION_WORDS, Catalogue
 from cim.model.portfolio import Portfolio
@@ -53,8 +53,8 @@ class Assessment:
     soft_unmet: list[str] = field(default_factory=list)
 
 
-def _matches(r: EntryResult, where: Where) -> bool:
-    if where.category and r.category not in where.category:
+def _matches(r: EntryResult, where: Where, rules: Rules) -> bool:
+    if where.category and not set(rules.family(r.category)) & set(where.category):
         return False
     if where.activity and (r.activity is None or r.activity.id not in where.activity):
         return False
@@ -118,7 +118,7 @@ class _Evaluator:
                 text = req.text or f"{need} of: " + "; ".join(p.text for p in parts)
             detail = "" if met else f"{done} of {need} met"
             return RequirementResult(text, met, req.level, detail, parts)
-        chosen = [r for r in self.results if r.counts and _matches(r, req.where)]
+        chosen = [r for r in self.results if r.counts and _matches(r, req.where, self.rules)]
         scope = describe_where(req.where, self.rules, self.catalogue)
         scope = f" {scope}" if scope else ""
         said = "" if req.text else scope  # a custom text already says what is counted
@@ -185,13 +185,74 @@ def cohort_requirements(cohort: Cohort, rules: Rules) -> list[Requirement]:
 
 
 def _may_apply(
-    cohort: Cohort, points: int, outcomes: list[RequirementResult], unmet: list[str]
+    cohort: Cohort,
+    points: int,
+    reqs: list[Requirement],
+    outcomes: list[RequirementResult],
+    eligible: bool,
 ) -> bool:
-    """Below the threshold but at the "may apply" level, with every other requirement met."""
-    if not unmet or cohort.may_apply is None or points < cohort.may_apply:
+    """Not yet met, but at the "may apply" level with every other requirement met, except
+    those done after applying (such as a final presentation)."""
+    if cohort.may_apply is None or points < cohort.may_apply or not eligible:
         return False
-    others = outcomes[1:]  # outcomes[0] is the threshold itself
-    return len(unmet) == 1 and all(o.met for o in others if o.level == "error")
+    pending = [
+        (req, o) for req, o in zip(reqs[1:], outcomes[1:], strict=True) if o.level == "error"
+    ]  # the first outcome is the threshold itself
+    if outcomes[0].met and all(o.met for _, o in pending):
+        return False  # already met: nothing to apply for
+    return all(o.met or req.after_applying for req, o in pending)
+
+
+def _opened(
+    portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
+) -> dict[int, str]:
+    """Entries of activities that open only after others (``after:``) and are not open yet.
+
+    An entry opens when its condition is met by the other activities finished on or before
+    its date, scored on their own. Adding an entry can only open more, so the totals never
+    go down when a student adds something."""
+    gated = [e for e in portfolio.entries if (a := catalogue.get(e.activity)) and a.after]
+    if not gated:
+        return {}
+    plain = [e for e in portfolio.entries if e not in gated]
+    closed: dict[int, str] = {}
+    for entry in gated:
+        activity = catalogue.get(entry.activity)
+        assert activity is not None and activity.after is not None
+        if entry.date is None:
+            continue  # reported as "no valid date"
+        before = [e for e in plain if e.last_day is not None and e.last_day <= entry.date]
+        earlier = replace(portfolio, entries=tuple(before))
+        results = score_entries(earlier, catalogue, rules, cohort, today)
+        _complete_categories(results, rules)
+        outcome = _Evaluator(results, rules, catalogue).evaluate(activity.after)
+        if not outcome.met:
+            detail = f" (on {entry.date} you had {outcome.detail})" if outcome.detail else ""
+            closed[entry.index] = (
+                f"opens only after {outcome.text}{detail}: "
+                f"date it after you reach that, or it cannot count"
+            )
+    return closed
+
+
+def _complete_categories(results: list[EntryResult], rules: Rules) -> None:
+    """Categories that count only when complete: an incomplete one gives nothing at all."""
+    for category in rules.categories:
+        need = category.complete_at
+        if not category.all_or_nothing or need is None:
+            continue
+        members = set(rules.members(category.id))
+        inside = [r for r in results if r.category in members and (r.points or r.counts)]
+        have = sum(r.points for r in inside)
+        if have >= need:
+            continue
+        for r in inside:
+            r.reasons.append(
+                f"does not count yet: {category.title} counts only when complete "
+                f"({have} of {need} points); add {need - have} more points there"
+            )
+            r.points = 0
+            r.counts = False
 
 
 def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.date) -> Assessment:
@@ -199,7 +260,9 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
     cohort = rules.cohort(portfolio.cohort)
     if cohort is None:  # unknown cohort: reported by the validator; judge by the default one
         cohort = rules.cohort(None) or rules.cohorts[0]
-    results = score_entries(portfolio, catalogue, rules, cohort, today)
+    closed = _opened(portfolio, catalogue, rules, cohort, today)
+    results = score_entries(portfolio, catalogue, rules, cohort, today, closed)
+    _complete_categories(results, rules)
     points = sum(r.points for r in results)
     by_category: dict[str, int] = defaultdict(int)
     by_aim: dict[str, int] = defaultdict(int)
@@ -209,7 +272,8 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
             for aim in r.aims:
                 by_aim[aim] += r.points
     evaluator = _Evaluator(results, rules, catalogue)
-    outcomes = [evaluator.evaluate(req) for req in cohort_requirements(cohort, rules)]
+    reqs = cohort_requirements(cohort, rules)
+    outcomes = [evaluator.evaluate(req) for req in reqs]
     unmet = [
         f"{o.text} — {o.detail}" if o.detail else o.text
         for o in outcomes
@@ -234,7 +298,9 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
         points=points,
         required=cohort.threshold,
         met=not unmet,
-        may_apply=_may_apply(cohort, points, outcomes, unmet),
+        may_apply=_may_apply(
+            cohort, points, reqs, outcomes, programme is None or programme.eligible
+        ),
         by_category=dict(by_category),
         by_aim=dict(by_aim),
         requirements=outcomes,
