@@ -99,3 +99,107 @@ def test_no_cap_or_repeat_limit_is_ever_exceeded(items: list[dict[str, Any]]) ->
         assert times[activity_id] <= limit
     assert a.by_category.get("c1", 0) <= 30 and a.by_category.get("c2", 0) <= 40
     assert a.points == sum(a.by_category.values())
+
+
+# --- the same invariants with the primitives published schemes need ---------------------------
+# All-or-nothing blocks, a sub-category inside a capped category, an activity that opens only
+# after 30 points, one reflection per group of lectures, strict month bands measured on the
+# calendar, and "abroad" judged from the country of origin. None of them is an exception:
+# adding an entry never lowers the total (a block can only become complete, a prerequisite
+# can only open, a group can only gain a reflection).
+
+SCHEME_CATALOGUE = [
+    activity("block", 20, category="b1"),
+    activity("course", 5, category="sub", max_times=4),
+    activity("language", 10, category="c2"),
+    activity("talk", 10, category="c2", after={"points": 30}, max_times=1),
+    activity(
+        "lecture",
+        5,
+        category="c2",
+        group={"size": 3, "distinct_dates": True, "reflection": "per_group"},
+        reflection={"min_words": 3},
+    ),
+    activity(
+        "stay",
+        {
+            "per": "month",
+            "bands": [{"min": 0.5, "max": 3, "points": 15}, {"more_than": 3, "points": 30}],
+        },
+        category="b2",
+        location="abroad",
+    ),
+]
+SCHEME_RULES = rules(
+    categories=[
+        {"id": "b1", "title": "Block one", "cap": 50, "all_or_nothing": True},
+        {"id": "b2", "title": "Block two", "min": 30, "cap": 30, "all_or_nothing": True},
+        {"id": "c2", "title": "Two", "cap": 40},
+        {"id": "sub", "title": "Sub", "within": "c2", "cap": 10},
+    ],
+    abroad={"relative_to": "origin"},
+    cohorts=[
+        {
+            "id": "student",
+            "title": "Student",
+            "threshold": 100,
+            "may_apply": 90,
+            "window": {"from": "any", "to": "study_end", "days_after": 90},
+        }
+    ],
+)
+
+
+@st.composite
+def scheme_entries(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["block", "course", "language", "talk", "lecture", "stay"]))
+    e: dict[str, Any] = {"activity": kind, "date": draw(dates)}
+    if kind == "lecture" and draw(st.booleans()):
+        e["reflection"] = "what I learned there"
+    if kind == "stay":
+        first = dt.date.fromisoformat(e["date"])
+        e["end"] = (first + dt.timedelta(days=draw(st.integers(0, 150)))).isoformat()
+        e["country"] = draw(st.sampled_from(["SE", "DE"]))
+    return e
+
+
+scheme_portfolios = st.lists(scheme_entries(), max_size=14)
+
+
+def scheme_run(items: list[dict[str, Any]]) -> Any:
+    return run(SCHEME_CATALOGUE, items, rules_data=SCHEME_RULES, origin_country="DE")
+
+
+@settings(max_examples=150, deadline=None)
+@given(scheme_portfolios, st.randoms(use_true_random=False))
+def test_scheme_primitives_ignore_the_order_of_entries(
+    items: list[dict[str, Any]], rnd: Any
+) -> None:
+    shuffled = list(items)
+    rnd.shuffle(shuffled)
+    a, b = scheme_run(items), scheme_run(shuffled)
+    assert (a.points, a.by_category, a.met, a.may_apply) == (
+        b.points,
+        b.by_category,
+        b.met,
+        b.may_apply,
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(scheme_portfolios, scheme_entries())
+def test_scheme_primitives_never_lower_the_total_when_an_entry_is_added(
+    items: list[dict[str, Any]], extra: dict[str, Any]
+) -> None:
+    assert scheme_run([*items, extra]).points >= scheme_run(items).points
+
+
+@settings(max_examples=150, deadline=None)
+@given(scheme_portfolios)
+def test_blocks_are_all_or_nothing_and_caps_hold(items: list[dict[str, Any]]) -> None:
+    a = scheme_run(items)
+    assert a.by_category.get("b1", 0) in (0, 50)
+    assert a.by_category.get("b2", 0) in (0, 30)
+    assert a.by_category.get("sub", 0) <= 10
+    assert a.by_category.get("c2", 0) + a.by_category.get("sub", 0) <= 40
+    assert a.points == sum(a.by_category.values())

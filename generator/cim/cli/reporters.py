@@ -205,11 +205,12 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
         out += ["", "  Per aim (an activity counts toward every aim it develops):"]
         out += [f"    {titles.get(k, k):<46} {v:>4}" for k, v in sorted(a.by_aim.items())]
     out.append("")
+    award = a.cohort.award
     if a.met:
-        out.append("  ✓ All requirements are met.")
+        out.append(f"  ✓ All requirements are met{': ' + award if award else ''}.")
     else:
         if a.may_apply:
-            out.append("  You may apply for a decision now.")
+            out.append(f"  You may apply now{' for the ' + award if award else ''}.")
         out.append("  Still to do:")
         out += [f"    • {u}" for u in a.unmet]
     if a.soft_unmet:

@@ -163,24 +163,23 @@ def _check_proof(result: EntryResult, activity: Activity) -> bool:
     if proof.mode == "any" and (proof.evidence_required or proof.reflection_required):
         if has_evidence or has_reflection:
             return True
-        result.reasons.append(
-            f"needs either evidence ({kinds_text}) or a reflection of at least "
-            f"{proof.min_words} words"
-        )
+        length = f" of at least {proof.min_words} words" if proof.min_words else ""
+        result.reasons.append(f"needs either evidence ({kinds_text}) or a reflection{length}")
         return False
     ok = True
     if proof.evidence_required and not has_evidence:
+        what = f" ({proof.evidence_describe.rstrip('.')})" if proof.evidence_describe else ""
         result.reasons.append(
-            f"missing evidence: add a file showing {kinds_text}"
+            f"missing evidence: add a file showing {kinds_text}{what}"
             if kinds
-            else "missing evidence: add a file under `evidence:`"
+            else f"missing evidence: add a file under `evidence:`{what}"
         )
         ok = False
     if proof.reflection_required and not has_reflection:
         if not entry.reflection.strip():
-            result.reasons.append(
-                f"missing reflection: write at least {proof.min_words} words under `reflection:`"
-            )
+            length = f"at least {proof.min_words} words" if proof.min_words else "a reflection"
+            ask = f" — {proof.prompt.strip()}" if proof.prompt.strip() else ""
+            result.reasons.append(f"missing reflection: write {length} under `reflection:`{ask}")
         else:
             result.reasons.append(
                 f"reflection too short: {words} words, at least {proof.min_words} needed"
