@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cim.catalogue import calendar_months
+from cim.model.catalogue import calendar_months
 
 from engine import activity, entry, points, rules, run
 
