@@ -23,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from cim.model.catalogue import OWN_CHOICE, Activity, Catalogue, measured, unit_word
 from cim.model.portfolio import Entry, Portfolio
 from cim.model.rules import Cohort, Rules
+from cim.scoring.limits import Claim, improve
 from cim.speed import compact_pickle
 
 COUNTED = "counted"
@@ -381,7 +382,70 @@ def score_entries(
             counted.append((points, key, carrier))
 
     _apply_category_caps(counted, rules)
+    _share_out(counted, rules)
     return results
+
+
+def _limits(r: EntryResult, rules: Rules) -> tuple[str, ...]:
+    assert r.activity is not None
+    own = ("activity",) if r.activity.cap is not None else ()
+    family = rules.family(r.category)
+    return own + tuple(c for c in family if (x := rules.category(c)) and x.cap is not None)
+
+
+def _share_out(counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules) -> None:
+    """Where one activity's cap spans several categories (own choice), let
+    :mod:`cim.scoring.limits` find the sharing with the highest total."""
+    spans: dict[str, set[str]] = defaultdict(set)
+    for _, _, r in counted:
+        if r.activity is not None and r.activity.cap is not None:
+            spans[r.activity.id].add(r.category)
+    if all(len(c) <= 1 for c in spans.values()):
+        return  # the limits nest: keeping the highest points first is already the best
+    ordered = [r for _, _, r in sorted(counted, key=lambda k: (-k[2].raw, k[1]))]
+
+    def name(r: EntryResult, limit: str) -> str:
+        assert r.activity is not None
+        return f"activity:{r.activity.id}" if limit == "activity" else f"category:{limit}"
+
+    claims = []
+    for r in ordered:
+        limits = tuple(name(r, x) for x in _limits(r, rules))
+        own = limits[0] if limits and limits[0].startswith("activity:") else ""
+        claims.append(Claim(r.raw, r.points, own, limits[1:] if own else limits))
+    caps: dict[str, int] = {}
+    for r in ordered:
+        assert r.activity is not None
+        if r.activity.cap is not None:
+            caps[f"activity:{r.activity.id}"] = r.activity.cap
+        for c in rules.family(r.category):
+            category = rules.category(c)
+            if category is not None and category.cap is not None:
+                caps[f"category:{c}"] = category.cap
+    shared = improve(claims, caps.__getitem__)
+    if shared == [c.points for c in claims]:
+        return
+    used: dict[str, int] = defaultdict(int)
+    for claim, points in zip(claims, shared, strict=True):
+        for limit in (claim.activity, *claim.categories):
+            used[limit] += points
+    for r, claim, points in zip(ordered, claims, shared, strict=True):
+        r.points = points
+        r.reasons[:] = [x for x in r.reasons if not x.startswith("capped:")]
+        if points >= r.raw:
+            continue
+        limits = (claim.activity, *claim.categories) if claim.activity else claim.categories
+        full = next((x for x in limits if used[x] >= caps[x]), "")
+        if full.startswith("activity:"):
+            assert r.activity is not None
+            label = "own-choice" if r.activity.id == OWN_CHOICE else "this activity's"
+            r.reasons.append(f"capped: {label} limit of {r.activity.cap} points reached")
+        elif full:
+            category = rules.category(full.removeprefix("category:"))
+            assert category is not None
+            r.reasons.append(
+                f"capped: the {category.title} category gives at most {category.cap} points"
+            )
 
 
 def _apply_category_caps(
