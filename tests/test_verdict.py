@@ -89,7 +89,9 @@ def test_k_of_n_one_short() -> None:
     acts = [activity(f"x{i}", 10, category=f"c{i}") for i in (1, 2, 3)]
     one = run(acts, [entry("x1"), entry("x1", "2025-02-01")], rules_data=r)  # block 1 capped
     assert not one.met
-    assert one.requirements[1].detail == "1 of 2 met"
+    assert one.requirements[1].detail == (
+        "1 of 2 met: add any 1 of: 10 more points in Block 2; 10 more points in Block 3"
+    )
     assert run(acts, [entry("x1"), entry("x3")], rules_data=r).met
 
 

@@ -21,6 +21,7 @@ class RequirementResult:
     level: str
     detail: str = ""
     parts: tuple[RequirementResult, ...] = ()
+    missing: str = ""  # the next concrete step, in words ("1 more activity of ‘Buddy’")
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -29,6 +30,8 @@ class RequirementResult:
             "level": self.level,
             "detail": self.detail,
         }
+        if self.missing:
+            data["missing"] = self.missing
         if self.parts:
             data["parts"] = [p.as_dict() for p in self.parts]
         return data
@@ -98,6 +101,16 @@ def _plural(n: int, one: str, many: str) -> str:
     return f"{n} {one if n == 1 else many}"
 
 
+def _missing(kind: str, short: int, parts: tuple[RequirementResult, ...]) -> str:
+    """What to add to meet a combination, naming every failing part."""
+    failing = [p.missing or p.text for p in parts if not p.met]
+    if kind == "any_of":
+        return failing[0] if len(failing) == 1 else "either " + ", or ".join(failing)
+    if kind == "all_of" or short >= len(failing):
+        return "; and ".join(failing)
+    return f"any {short} of: " + "; ".join(failing)
+
+
 class _Evaluator:
     def __init__(self, results: list[EntryResult], rules: Rules, catalogue: Catalogue) -> None:
         self.results = results
@@ -116,29 +129,29 @@ class _Evaluator:
                 text = req.text or "all of: " + "; and ".join(p.text for p in parts)
             else:
                 text = req.text or f"{need} of: " + "; ".join(p.text for p in parts)
-            detail = "" if met else f"{done} of {need} met"
-            return RequirementResult(text, met, req.level, detail, parts)
+            step = "" if met else _missing(req.kind, need - done, parts)
+            detail = "" if met else f"{done} of {need} met: add {step}"
+            return RequirementResult(text, met, req.level, detail, parts, step)
         chosen = [r for r in self.results if r.counts and _matches(r, req.where, self.rules)]
         scope = describe_where(req.where, self.rules, self.catalogue)
         scope = f" {scope}" if scope else ""
-        said = "" if req.text else scope  # a custom text already says what is counted
         if req.kind == "points":
             have = sum(r.points for r in chosen)
             unit = "activities" if self.rules.unit == "activities" else "points"
             text = req.text or f"{req.amount} {unit}{scope}"
             missing = req.amount - have
-            detail = f"{have} {unit}" if missing <= 0 else f"{have} {unit}{said}: {missing} to go"
-            return RequirementResult(text, missing <= 0, req.level, detail)
+            step = f"{missing} more {unit}{scope}" if missing > 0 else ""
+            detail = f"{have} {unit}" if missing <= 0 else f"{have} {unit}{scope}: {missing} to go"
+            return RequirementResult(text, missing <= 0, req.level, detail, missing=step)
         if req.kind == "activities":
             have = len(chosen)
             text = req.text or _plural(req.amount, "activity", "activities") + scope
             missing = req.amount - have
-            detail = (
-                f"{have} counted"
-                if missing <= 0
-                else (f"needs {_plural(missing, 'more activity', 'more activities')}{said}")
+            step = _plural(missing, "more activity", "more activities") + scope
+            detail = f"{have} counted" if missing <= 0 else f"needs {step}"
+            return RequirementResult(
+                text, missing <= 0, req.level, detail, missing=step if missing > 0 else ""
             )
-            return RequirementResult(text, missing <= 0, req.level, detail)
         values = {self._value(r, req.by) for r in chosen} - {""}
         have = len(values)
         kinds = {
@@ -150,8 +163,9 @@ class _Evaluator:
         }[req.by]
         text = req.text or f"{req.amount} different {kinds}{scope}"
         missing = req.amount - have
+        step = f"{missing} more different {kinds}{scope}" if missing > 0 else ""
         detail = f"{have} different" if missing <= 0 else f"{have} so far: {missing} more needed"
-        return RequirementResult(text, missing <= 0, req.level, detail)
+        return RequirementResult(text, missing <= 0, req.level, detail, missing=step)
 
     @staticmethod
     def _value(r: EntryResult, by: str) -> str:
@@ -235,8 +249,10 @@ def _opened(
     return closed
 
 
-def _complete_categories(results: list[EntryResult], rules: Rules) -> None:
-    """Categories that count only when complete: an incomplete one gives nothing at all."""
+def _complete_categories(results: list[EntryResult], rules: Rules) -> bool:
+    """Categories that count only when complete: an incomplete one gives no points at all.
+    True when that took points away."""
+    took = False
     for category in rules.categories:
         need = category.complete_at
         if not category.all_or_nothing or need is None:
@@ -251,8 +267,10 @@ def _complete_categories(results: list[EntryResult], rules: Rules) -> None:
                 f"does not count yet: {category.title} counts only when complete "
                 f"({have} of {need} points); add {need - have} more points there"
             )
+            took = took or r.points > 0
             r.points = 0
             r.counts = False
+    return took
 
 
 def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.date) -> Assessment:
@@ -262,7 +280,13 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
         cohort = rules.cohort(None) or rules.cohorts[0]
     closed = _opened(portfolio, catalogue, rules, cohort, today)
     results = score_entries(portfolio, catalogue, rules, cohort, today, closed)
-    _complete_categories(results, rules)
+    evaluator = _Evaluator(results, rules, catalogue)
+    reqs = cohort_requirements(cohort, rules)
+    # Requirements look at what the student did; a category that is not complete yet gives
+    # no points to the total, so the threshold is judged again after that.
+    outcomes = [evaluator.evaluate(req) for req in reqs]
+    if _complete_categories(results, rules):
+        outcomes[0] = evaluator.evaluate(reqs[0])
     points = sum(r.points for r in results)
     by_category: dict[str, int] = defaultdict(int)
     by_aim: dict[str, int] = defaultdict(int)
@@ -271,9 +295,6 @@ def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.d
             by_category[r.category] += r.points
             for aim in r.aims:
                 by_aim[aim] += r.points
-    evaluator = _Evaluator(results, rules, catalogue)
-    reqs = cohort_requirements(cohort, rules)
-    outcomes = [evaluator.evaluate(req) for req in reqs]
     unmet = [
         f"{o.text} — {o.detail}" if o.detail else o.text
         for o in outcomes
