@@ -135,7 +135,7 @@ def test_a_block_counts_only_when_complete_and_its_surplus_never_moves() -> None
     incomplete = a.entries[3]
     assert incomplete.status == "not counted"
     assert (
-        "Block two counts only when complete (40 of 50 points); add 10 more"
+        "Block two counts only when complete (40 of 50 points): add 10 more"
         in (incomplete.reasons[-1])
     )
 

@@ -122,7 +122,7 @@ def test_category_min_and_required_are_requirements() -> None:
     )
     a = run([activity("x", 10)], [entry("x")], rules_data=r)
     assert a.unmet[1:] == [
-        "20 points in One — 10 points in One: 10 to go",
+        "20 points in One — 10 points: 10 to go",
         "1 activity in Two — needs 1 more activity in Two",
     ]
 

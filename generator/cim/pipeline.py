@@ -170,6 +170,20 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
                         Severity.WARNING,
                     )
                 )
+    if not any(r.counts for r in report.assessment.entries):
+        warnings.append(
+            doc.problem(
+                ["entries"],
+                "nothing in this portfolio counts yet: "
+                + (
+                    f"each entry says why under `cim points {report.id}`."
+                    if report.assessment.entries
+                    else "add your first activity under `entries:` (`cim activities` lists them)."
+                ),
+                key=True,
+                severity=Severity.WARNING,
+            )
+        )
     for text in report.assessment.soft_unmet:
         warnings.append(
             doc.problem(["entries"], f"recommended: {text}.", key=True, severity=Severity.WARNING)

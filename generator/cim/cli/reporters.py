@@ -16,9 +16,18 @@ from cim.scoring.verdict import Assessment
 JSON_VERSION = 1
 
 
-def progress_bar(points: int, required: int, width: int = 30) -> str:
+def progress_bar(points: int, required: int, width: int = 30, met: bool = True) -> str:
+    """A text bar; it is full only when the requirements are met, never just by the points."""
     filled = min(width, round(width * points / required)) if required else width
+    if not met:
+        filled = min(filled, width - 1)
     return "█" * filled + "░" * (width - filled)
+
+
+def percent(points: int, required: int, met: bool) -> int:
+    """How far along, in percent; below 100 while anything is still missing."""
+    pct = round(100 * points / required) if required else 100
+    return pct if met else min(pct, 99)
 
 
 def entry_dict(result: EntryResult) -> dict[str, object]:
@@ -116,7 +125,8 @@ def render_text(report: RepositoryReport) -> str:
     width = max((len(r.id) for r in report.portfolios), default=0)
     for r in report.portfolios:
         a = r.assessment
-        mark = "✓" if r.valid else "✗"
+        nothing = a is not None and not any(x.counts for x in a.entries)
+        mark = "✗" if not r.valid else ("!" if nothing else "✓")
         score = f"{a.points:>4}/{a.required:<4}" if a else "   -/-   "
         lines.append(f"{mark} {r.id:<{width}}  {score} {_status(a, r.valid)}")
         for problem in r.problems:
@@ -187,8 +197,9 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
         f"{programme.title if programme else p.programme}",
         "",
     ]
-    pct = round(100 * a.points / a.required) if a.required else 100
-    out.append(f"  {progress_bar(a.points, a.required)}  {a.points}/{a.required} {unit} ({pct}%)")
+    pct = percent(a.points, a.required, a.met)
+    bar = progress_bar(a.points, a.required, met=a.met)
+    out.append(f"  {bar}  {a.points}/{a.required} {unit} ({pct}%)")
     out.append("")
     for r in sorted(a.entries, key=lambda r: r.entry.sort_key()):
         date = r.entry.date.isoformat() if r.entry.date else "????-??-??"

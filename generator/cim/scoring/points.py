@@ -298,22 +298,49 @@ def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
         units[i % groups].append(r)
     used = {id(r) for unit in units for r in unit}
     leftovers = [r for r in ordered if id(r) not in used]
+    if not leftovers:
+        return units
+    title = f"‘{activity.title}’"
     if activity.distinct_dates:
-        days = len({r.entry.date for r in leftovers})
+        days = sorted({r.entry.date for r in leftovers if r.entry.date})
+        missing = max(1, size - len(days))
+        more = "one more" if missing == 1 else f"{missing} more"
+        on = "on a date" if missing == 1 else "on different dates"
         why = (
             f"{size} occasions on {size} different dates count as one activity: "
-            f"{len(leftovers)} left over, on {days} different date(s)"
+            f"{len(leftovers)} left over; add {more} {title} {on} other than {spell_dates(days)}"
         )
     else:
         missing = size - len(leftovers) % size
         why = (
             f"{size} occasions count as one activity: "
-            f"{len(leftovers)} left over, add {missing} more"
+            f"{len(leftovers)} left over, add {missing} more {title}"
         )
     for r in leftovers:
         r.reasons.append(why)
         r.raw = 0
     return units
+
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def spell_dates(days: list[dt.date]) -> str:
+    """Dates in words, each month and year said once: "4 and 11 March 2025"."""
+    words = []
+    for i, day in enumerate(days):
+        following = days[i + 1] if i + 1 < len(days) else None
+        text = str(day.day)
+        if following is None or (following.year, following.month) != (day.year, day.month):
+            text += f" {MONTHS[day.month - 1]}"
+        if following is None or following.year != day.year:
+            text += f" {day.year}"
+        words.append(text)
+    if len(words) < 2:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def score_entries(

@@ -141,7 +141,15 @@ class _Evaluator:
             text = req.text or f"{req.amount} {unit}{scope}"
             missing = req.amount - have
             step = f"{missing} more {unit}{scope}" if missing > 0 else ""
-            detail = f"{have} {unit}" if missing <= 0 else f"{have} {unit}{scope}: {missing} to go"
+            detail = (
+                f"{have} {unit}"
+                if missing <= 0
+                else (
+                    f"{have} {unit}: add {step}"
+                    if req.text and scope  # a text of its own may not say what counts
+                    else f"{have} {unit}: {missing} to go"
+                )
+            )
             return RequirementResult(text, missing <= 0, req.level, detail, missing=step)
         if req.kind == "activities":
             have = len(chosen)
@@ -264,8 +272,8 @@ def _complete_categories(results: list[EntryResult], rules: Rules) -> bool:
             continue
         for r in inside:
             r.reasons.append(
-                f"does not count yet: {category.title} counts only when complete "
-                f"({have} of {need} points); add {need - have} more points there"
+                f"{category.title} counts only when complete ({have} of {need} points): "
+                f"add {need - have} more points there"
             )
             took = took or r.points > 0
             r.points = 0
