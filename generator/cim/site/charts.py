@@ -14,9 +14,14 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def ring(points: int, required: int, unit: str = "points", size: int = 160) -> str:
-    """A progress ring: how far ``points`` is towards ``required``."""
+def ring(
+    points: int, required: int, unit: str = "points", size: int = 160, met: bool = True
+) -> str:
+    """A progress ring: how far ``points`` is towards ``required``; never closed while a
+    requirement is still missing (``met`` false), whatever the points."""
     share = min(1.0, points / required) if required else 1.0
+    if not met:
+        share = min(share, 0.97)
     r = size / 2 - 12
     circumference = 2 * math.pi * r
     done = circumference * share

@@ -67,8 +67,9 @@ def portfolio(site: SitePlan, page: Page) -> Context:
     shown = [r for r in a.entries if r.counts or r.points or r.grouped]
     return {
         **context,
+        # Entries that do not count are for the student (`cim points`, the pull request),
+        # never for the public page.
         "counted": sorted(shown, key=lambda r: r.entry.sort_key(), reverse=True),
-        "pending": [r for r in a.entries if not any(r is x for x in shown)],
         "evidence_of": _evidence_of(site, report),
         "countries": countries(a),
         "summary": summary(site, report),
