@@ -322,9 +322,20 @@ def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
     return units
 
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def spell_dates(days: list[dt.date]) -> str:
