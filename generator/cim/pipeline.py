@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from cim.checks import awards as awards_file
 from cim.checks import scheme
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
+from cim.checks.salvage import readable_part
 from cim.model.awards import Awards
 from cim.model.catalogue import Catalogue, catalogue_from
 from cim.model.layout import CATALOGUE_FILE, PORTFOLIO_FILE, PORTFOLIOS_DIR, RULES_FILE
@@ -135,9 +136,15 @@ def check_portfolio(
         return report
     doc, found, usable = schema.load(str(path), display, "portfolio")
     report.problems += found
-    if not usable:
-        return report
     rules, catalogue = scheme.rules, scheme.catalogue
+    if not usable:
+        part = readable_part(doc, rules.default_cohort) if doc.ok and rules else None
+        if part is not None and rules is not None and catalogue is not None:
+            report.problems += check_portfolio_file(
+                doc, part, folder, catalogue, rules, today, deep
+            )
+            report.problems.sort(key=lambda x: (x.line, x.column))
+        return report
     portfolio = portfolio_from(doc.data, rules.default_cohort if rules else "")
     report.portfolio = portfolio
     if rules is None or catalogue is None:

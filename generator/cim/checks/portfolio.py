@@ -112,7 +112,7 @@ def _check_entry(
     seen: dict[str, list[tuple[str, Severity]]],
     files: dict[str, int],
 ) -> list[Problem]:
-    entry = portfolio.entries[index]
+    entry = next(e for e in portfolio.entries if e.index == index)  # may be a salvaged part
     raw = doc.data["entries"][index]
     at: list[str | int] = ["entries", index]
     problems: list[Problem] = []

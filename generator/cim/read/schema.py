@@ -58,6 +58,15 @@ def _full(kind: Kind) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(schema(kind))
 
 
+def valid(data: object, kind: Kind) -> bool:
+    """Whether ``data`` passes the schema (no locations; for trying parts of a document)."""
+    try:
+        _fast(kind)(data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def check(doc: Document, kind: Kind) -> list[Problem]:
     """Every schema violation in ``doc``, each located at its YAML line and column."""
     try:
