@@ -124,6 +124,7 @@ def test_claiming_a_folder_by_rewriting_its_owner_is_rejected(repo: Path) -> Non
         "rules.yml",
         "activities.yml",
         "awards.yml",
+        "assessments.yml",
         "issuer.yml",
         "mkdocs.yml",
         ".github/workflows/deploy.yml",

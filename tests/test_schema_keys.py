@@ -16,14 +16,20 @@ import pytest
 from conftest import ROOT
 
 PACKAGE = ROOT / "generator" / "cim"
-SCHEMAS = ("rules.schema.json", "activities.schema.json")
-READERS = {"rules.py", "catalogue.py"}  # where the keys are read; they do not count as use
+SCHEMAS = ("rules.schema.json", "activities.schema.json", "assessments.schema.json")
+# Where the keys are read; reading is not using.
+READERS = {"rules.py", "catalogue.py", "assessments.py"}
 
 # Keys whose value is carried under another name. A key that is not listed here is carried
 # by an attribute of its own name. A quoted name ('"any_of"') is a kind of requirement or
 # value the engine dispatches on.
 CARRIED_BY: dict[str, tuple[str, ...]] = {
     "scheme": ("institution",),
+    "assessments": ("judgements",),
+    "decision": ("approved",),
+    "student": ("of",),
+    "reviewer": ("by",),  # Judgement.by(), shown with the decision
+    "decided": ("by",),
     "from": ("start",),
     "to": ("end",),
     "abroad": ("abroad_relative_to",),

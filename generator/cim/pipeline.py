@@ -23,9 +23,16 @@ from cim.checks import awards as awards_file
 from cim.checks import scheme
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
+from cim.model.assessments import Judgements, judgements_from
 from cim.model.awards import Awards
 from cim.model.catalogue import Catalogue, catalogue_from
-from cim.model.layout import CATALOGUE_FILE, PORTFOLIO_FILE, PORTFOLIOS_DIR, RULES_FILE
+from cim.model.layout import (
+    ASSESSMENTS_FILE,
+    CATALOGUE_FILE,
+    PORTFOLIO_FILE,
+    PORTFOLIOS_DIR,
+    RULES_FILE,
+)
 from cim.model.portfolio import Portfolio, portfolio_from
 from cim.model.rules import Rules, rules_from
 from cim.problems import Problem, Severity
@@ -59,6 +66,7 @@ class Scheme:
     rules: Rules | None
     catalogue: Catalogue | None
     problems: list[Problem]
+    judgements: Judgements = field(default_factory=Judgements)
 
 
 @dataclass(slots=True)
@@ -103,7 +111,13 @@ def load_scheme(root: Path) -> Scheme:
         problems += scheme.check_catalogue(catalogue_doc, catalogue, rules)
     if rules is not None and catalogue is not None:
         problems += scheme.check_references(rules_doc, rules, catalogue)
-    return Scheme(rules, catalogue, problems)
+    judgements = Judgements()
+    if (root / ASSESSMENTS_FILE).is_file():  # optional: only once a reviewer decided something
+        assessments_doc, found, usable = _load(root, ASSESSMENTS_FILE, "assessments")
+        problems += found
+        if usable:
+            judgements = judgements_from(assessments_doc.data)
+    return Scheme(rules, catalogue, problems, judgements)
 
 
 def portfolio_folders(root: Path) -> list[Path]:
@@ -150,7 +164,9 @@ def check_portfolio(
     if rules is None or catalogue is None:
         return report
     report.problems += check_portfolio_file(doc, portfolio, folder, catalogue, rules, today, deep)
-    report.assessment = assess(portfolio, catalogue, rules, today)
+    report.assessment = assess(
+        portfolio, catalogue, rules, today, scheme.judgements.of(portfolio.id)
+    )
     report.problems += _explain(doc, report)
     return report
 

@@ -48,6 +48,7 @@ def entry_dict(result: EntryResult) -> dict[str, object]:
         "status": result.status,
         "reasons": list(result.reasons),
         "needs_review": result.needs_review,
+        "review": result.review or None,
     }
 
 
@@ -207,8 +208,11 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
         out.append(f"  {date}  {r.points:>3}{extra:<8} {r.title}")
         for reason in r.reasons:
             out.append(f"  {'':10}  {'':11} ↳ {reason}")
-        if r.needs_review:
-            out.append(f"  {'':10}  {'':11} ↳ own choice: the reviewer judges the points")
+        if r.own_choice and r.review == "waiting":
+            out.append(f"  {'':10}  {'':11} ↳ own choice: waits for the reviewer's judgement")
+        elif r.review in ("approved", "granted") and r.judgement is not None:
+            j = r.judgement
+            out.append(f"  {'':10}  {'':11} ↳ approved by the reviewer{j.by()}: {j.reason}")
     if a.by_category:
         out += ["", "  Per category:"]
         out += [f"    {titles.get(k, k):<46} {v:>4}" for k, v in sorted(a.by_category.items())]
@@ -227,6 +231,14 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
     if a.soft_unmet:
         out.append("  Recommended:")
         out += [f"    • {u}" for u in a.soft_unmet]
+    waiting = [r for r in a.entries if r.review == "waiting"]
+    if waiting:
+        out.append("  Waiting for a reviewer (the decision is recorded in assessments.yml):")
+        out += [
+            f"    • {r.title} ({r.entry.date or 'no date'})"
+            + (f": {r.entry.claim} points claimed" if r.own_choice else "")
+            for r in sorted(waiting, key=lambda r: r.entry.sort_key())
+        ]
     problems = report.problems
     if problems:
         out += ["", "  Problems:"] + [f"    {x}" for x in problems]

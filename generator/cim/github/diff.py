@@ -98,10 +98,12 @@ def compare(pid: str, old: PortfolioReport | None, new: PortfolioReport | None) 
         elif _content(before[key]) != _content(r) or before[key].points != r.points:
             diff.entries.append(EntryChange("changed", r.title, date, before[key].points, r.points))
         if r.needs_review and (key not in before or _content(before[key]) != _content(r)):
-            claim = r.entry.claim
             diff.review.append(
-                f"{r.title} ({date}): claims {claim}, counted {r.points} — "
+                f"{r.title} ({date}): claims {r.entry.claim}, counted {r.points} — "
                 f"category {r.category}, aims {', '.join(r.aims)}"
+                if r.own_choice
+                else f"{r.title} ({date}): counts once approved — record the decision in "
+                "assessments.yml"
             )
     for key, r in before.items():
         if key not in after:
@@ -172,7 +174,9 @@ def render_markdown(d: Diff) -> str:
             lines.append(f"- {e.kind}: {e.title} ({e.date}) — {pts} points")
         if p.review:
             lines.append("")
-            lines.append("**Needs the reviewer's judgement (own choice):**")
+            lines.append(
+                "**Needs the reviewer's judgement (own choice, or approval in assessments.yml):**"
+            )
             lines += [f"- {item}" for item in p.review]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -176,6 +176,7 @@ class Activity:
     index: int = -1  # position in activities.yml, for error locations
     after: Requirement | None = None  # opens only once this is met by earlier activities
     reflection_per_group: bool = False  # a group needs one reflection, not one per occasion
+    approval: bool = False  # counts only once a reviewer approved it (assessments.yml)
 
     @property
     def own_choice(self) -> bool:
@@ -244,6 +245,7 @@ def activity_from(data: dict[str, Any], index: int) -> Activity:
         if "after" in data
         else None,
         reflection_per_group=group.get("reflection") == "per_group",
+        approval=data.get("approval", False),
     )
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # jsonschema is imported only when a document is invalid
     import jsonschema
     from jsonschema.exceptions import ValidationError
 
-Kind = Literal["portfolio", "activities", "rules", "awards", "issuer"]
+Kind = Literal["portfolio", "activities", "rules", "awards", "issuer", "assessments"]
 
 _FORBIDDEN = {
     "points": "points are computed from rules.yml and activities.yml, never written by hand",

@@ -20,6 +20,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from cim.model.assessments import Judgement
 from cim.model.catalogue import OWN_CHOICE, Activity, Catalogue, measured, unit_word
 from cim.model.portfolio import Entry, Portfolio
 from cim.model.rules import Cohort, Rules
@@ -50,6 +51,8 @@ class EntryResult:
     needs_review: bool = False
     grouped: bool = False  # an occasion of a complete group whose points sit on another entry
     reflected: bool = False  # carries a reflection long enough for its activity
+    review: str = ""  # "waiting" for a reviewer, or "approved", "granted", "rejected"
+    judgement: Judgement | None = None  # the reviewer's decision on record, if any
 
     @property
     def status(self) -> str:
@@ -58,6 +61,10 @@ class EntryResult:
         if not self.counts and self.points == 0:
             return NOT_COUNTED
         return CAPPED if self.points < self.raw else COUNTED
+
+    @property
+    def own_choice(self) -> bool:
+        return self.activity is not None and self.activity.own_choice
 
     @property
     def title(self) -> str:
@@ -198,6 +205,7 @@ def _assess_entry(
     today: dt.date,
     dates: tuple[dt.date | None, dt.date | None],
     closed: str = "",
+    judgement: Judgement | None = None,
 ) -> EntryResult:
     activity = catalogue.get(entry.activity)
     if activity is None:
@@ -215,6 +223,7 @@ def _assess_entry(
     )
     if closed:
         result.reasons.append(closed)
+    _review(result, activity, judgement)
     if result.location == "home" and "home" not in activity.locations:
         result.reasons.append(
             f"{entry.country} is your country of origin, so this is not abroad for you; "
@@ -242,9 +251,38 @@ def _assess_entry(
     proof_ok = _check_proof(result, activity)
     blocked = bool(result.reasons) or not proof_ok
     raw = _raw_points(result, activity)
+    if raw is not None and judgement is not None and judgement.points is not None and own:
+        if judgement.points < raw:
+            result.reasons.append(
+                f"granted {judgement.points} of the {raw} points claimed: {judgement.reason}"
+            )
+        raw = min(raw, judgement.points)
     result.eligible = not blocked and raw is not None
     result.raw = raw if result.eligible and raw is not None else 0
     return result
+
+
+def _review(result: EntryResult, activity: Activity, judgement: Judgement | None) -> None:
+    """The reviewer's judgement on record, or that the entry waits for one."""
+    if judgement is None:
+        if activity.approval:
+            result.review = "waiting"
+            result.needs_review = True
+            result.reasons.append(
+                "waits for a reviewer: it counts once approved (the reviewer records it)"
+            )
+        elif activity.own_choice:
+            result.review = "waiting"
+        return
+    result.needs_review = False
+    result.judgement = judgement
+    who = judgement.by()
+    if not judgement.approved:
+        result.review = "rejected"
+        result.reasons.append(f"not approved by the reviewer{who}: {judgement.reason}")
+        return
+    partial = judgement.points is not None and activity.own_choice
+    result.review = "granted" if partial else "approved"
 
 
 def _places(locations: tuple[str, ...]) -> str:
@@ -361,6 +399,7 @@ def score_entries(
     cohort: Cohort,
     today: dt.date,
     closed: dict[int, str] | None = None,
+    judgements: tuple[Judgement, ...] = (),
 ) -> list[EntryResult]:
     """Assess every entry of ``portfolio``; the result list follows the file's order.
 
@@ -369,7 +408,17 @@ def score_entries(
     dates = window(portfolio, cohort)
     closed = closed or {}
     results = [
-        _assess_entry(e, catalogue, portfolio, rules, cohort, today, dates, closed.get(e.index, ""))
+        _assess_entry(
+            e,
+            catalogue,
+            portfolio,
+            rules,
+            cohort,
+            today,
+            dates,
+            closed.get(e.index, ""),
+            next((j for j in judgements if j.about(e)), None),
+        )
         for e in portfolio.entries
     ]
     by_activity: dict[str, list[EntryResult]] = defaultdict(list)

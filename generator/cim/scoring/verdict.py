@@ -6,6 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from cim.model.assessments import Judgement
 from cim.model.catalogue import LOCATION_WORDS, Catalogue
 from cim.model.portfolio import Portfolio
 from cim.model.rules import Cohort, Requirement, Rules, Where
@@ -65,7 +66,7 @@ def _matches(r: EntryResult, where: Where, rules: Rules) -> bool:
         return False
     if where.location and r.location not in where.location:
         return False
-    return where.own_choice is None or (r.needs_review == where.own_choice)
+    return where.own_choice is None or (r.own_choice == where.own_choice)
 
 
 def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
@@ -179,7 +180,7 @@ class _Evaluator:
     def _value(r: EntryResult, by: str) -> str:
         if by == "activity":
             return (r.activity.id if r.activity else "") + (
-                "/" + r.entry.title if r.needs_review else ""
+                "/" + r.entry.title if r.own_choice else ""
             )
         if by == "category":
             return r.category
@@ -226,7 +227,12 @@ def _may_apply(
 
 
 def _opened(
-    portfolio: Portfolio, catalogue: Catalogue, rules: Rules, cohort: Cohort, today: dt.date
+    portfolio: Portfolio,
+    catalogue: Catalogue,
+    rules: Rules,
+    cohort: Cohort,
+    today: dt.date,
+    judgements: tuple[Judgement, ...],
 ) -> dict[int, str]:
     """Entries of activities that open only after others (``after:``) and are not open yet.
 
@@ -245,7 +251,7 @@ def _opened(
             continue  # reported as "no valid date"
         before = [e for e in plain if e.last_day is not None and e.last_day <= entry.date]
         earlier = replace(portfolio, entries=tuple(before))
-        results = score_entries(earlier, catalogue, rules, cohort, today)
+        results = score_entries(earlier, catalogue, rules, cohort, today, None, judgements)
         _complete_categories(results, rules)
         outcome = _Evaluator(results, rules, catalogue).evaluate(activity.after)
         if not outcome.met:
@@ -281,13 +287,20 @@ def _complete_categories(results: list[EntryResult], rules: Rules) -> bool:
     return took
 
 
-def assess(portfolio: Portfolio, catalogue: Catalogue, rules: Rules, today: dt.date) -> Assessment:
-    """Score every entry and judge every requirement of the student's cohort."""
+def assess(
+    portfolio: Portfolio,
+    catalogue: Catalogue,
+    rules: Rules,
+    today: dt.date,
+    judgements: tuple[Judgement, ...] = (),
+) -> Assessment:
+    """Score every entry and judge every requirement of the student's cohort, with the
+    reviewers' judgements on record for this student (``assessments.yml``)."""
     cohort = rules.cohort(portfolio.cohort)
     if cohort is None:  # unknown cohort: reported by the validator; judge by the default one
         cohort = rules.cohort(None) or rules.cohorts[0]
-    closed = _opened(portfolio, catalogue, rules, cohort, today)
-    results = score_entries(portfolio, catalogue, rules, cohort, today, closed)
+    closed = _opened(portfolio, catalogue, rules, cohort, today, judgements)
+    results = score_entries(portfolio, catalogue, rules, cohort, today, closed, judgements)
     evaluator = _Evaluator(results, rules, catalogue)
     reqs = cohort_requirements(cohort, rules)
     # Requirements look at what the student did; a category that is not complete yet gives

@@ -158,7 +158,7 @@ def summary(site: SitePlan, report: PortfolioReport) -> Context:
         return {"activities": [], "countries": [], "languages": []}
     titles = sorted(
         {
-            r.title if r.needs_review else site.title_of("activity", r.entry.activity)
+            r.title if r.own_choice else site.title_of("activity", r.entry.activity)
             for r in a.entries
             if r.counts
         }
