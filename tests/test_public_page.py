@@ -9,15 +9,14 @@ from pathlib import Path
 
 from cim.cli.reporters import percent, progress_bar
 from cim.site import charts
-from cim.site.plan import plan
 
-from conftest import ROOT, TODAY
+from conftest import ROOT, TODAY, site_plan
 
 DAY = dt.date.fromisoformat(TODAY)
 
 
 def test_entries_that_do_not_count_stay_off_the_public_page(tmp_path: Path) -> None:
-    site = plan(ROOT, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(ROOT, today=DAY, cache=tmp_path / "cache", workers=1)
     checked = 0
     for report in site.published:
         a = report.assessment
@@ -35,7 +34,7 @@ def test_entries_that_do_not_count_stay_off_the_public_page(tmp_path: Path) -> N
 
 
 def test_aim_bars_share_one_scale_the_threshold_and_say_so(tmp_path: Path) -> None:
-    site = plan(ROOT, today=DAY, cache=tmp_path / "cache", workers=1)
+    site = site_plan(ROOT, today=DAY, cache=tmp_path / "cache", workers=1)
     report = next(r for r in site.published if r.assessment and r.assessment.by_aim)
     a = report.assessment
     assert a is not None

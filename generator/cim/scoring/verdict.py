@@ -191,6 +191,11 @@ class _Evaluator:
         return ",".join(sorted(r.aims))
 
 
+def describe_requirement(req: Requirement, rules: Rules, catalogue: Catalogue) -> str:
+    """A requirement in words, as students read it."""
+    return _Evaluator([], rules, catalogue).evaluate(req).text
+
+
 def cohort_requirements(cohort: Cohort, rules: Rules) -> list[Requirement]:
     """The cohort's threshold, category minimums and its own requirements, in that order."""
     unit = "activities" if rules.unit == "activities" else "points"

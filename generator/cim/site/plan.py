@@ -254,6 +254,7 @@ def _pages(
     listed = [
         Page("index.md", rules.name, "home", hide=WIDE, description=rules.note),
         Page("activities.md", "Activities", "activities", hide=WIDE),
+        Page("rules.md", "Rules and guidelines", "rules", hide=("navigation",)),
         Page("students/index.md", "Find a portfolio", "students", hide=WIDE, search=False),
         Page("exchange/index.md", "Exchange students", "exchange-index", hide=WIDE),
         Page("statistics.md", "Statistics", "statistics", hide=WIDE),

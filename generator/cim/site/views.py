@@ -16,6 +16,7 @@ from cim.model.catalogue import OWN_CHOICE
 from cim.model.semesters import semester_of, semester_title
 from cim.pipeline import PortfolioReport
 from cim.scoring.verdict import Assessment
+from cim.site import guidelines
 from cim.site.certificates import linkedin_url
 from cim.site.pages import Page
 
@@ -128,6 +129,10 @@ def statistics(site: SitePlan, page: Page) -> Context:
     return {"stats": site.statistics}
 
 
+def rules(site: SitePlan, page: Page) -> Context:
+    return {"sections": guidelines.sections(site.rules, site.catalogue)}
+
+
 VIEWS: dict[str, View] = {
     "home": home,
     "activities": activities,
@@ -138,6 +143,7 @@ VIEWS: dict[str, View] = {
     "exchange": exchange,
     "statistics": statistics,
     "check": check,
+    "rules": rules,
 }
 
 
