@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cim.cli import main
-from cim.scoring.points import spell_dates
+from cim.scoring.groups import spell_dates
 
 from conftest import ROOT, TODAY
 from engine import activity, entry, rules, run

@@ -182,6 +182,20 @@ REPORTERS: dict[str, Callable[[RepositoryReport], str]] = {
 }
 
 
+def _waiting(a: Assessment) -> list[str]:
+    """What waits for a reviewer's decision (recorded in assessments.yml)."""
+    waiting = sorted(
+        (r for r in a.entries if r.review == "waiting"), key=lambda r: r.entry.sort_key()
+    )
+    if not waiting:
+        return []
+    return ["  Waiting for a reviewer (the decision is recorded in assessments.yml):"] + [
+        f"    • {r.title} ({r.entry.date or 'no date'})"
+        + (f": {r.entry.claim} points claimed" if r.own_choice else "")
+        for r in waiting
+    ]
+
+
 def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
     """The explained breakdown of one portfolio, for a terminal."""
     a, p = report.assessment, report.portfolio
@@ -231,14 +245,7 @@ def render_points(report: PortfolioReport, rules: Rules | None = None) -> str:
     if a.soft_unmet:
         out.append("  Recommended:")
         out += [f"    • {u}" for u in a.soft_unmet]
-    waiting = [r for r in a.entries if r.review == "waiting"]
-    if waiting:
-        out.append("  Waiting for a reviewer (the decision is recorded in assessments.yml):")
-        out += [
-            f"    • {r.title} ({r.entry.date or 'no date'})"
-            + (f": {r.entry.claim} points claimed" if r.own_choice else "")
-            for r in sorted(waiting, key=lambda r: r.entry.sort_key())
-        ]
+    out += _waiting(a)
     problems = report.problems
     if problems:
         out += ["", "  Problems:"] + [f"    {x}" for x in problems]

@@ -13,9 +13,16 @@ few dozen nodes). Where the greedy pass was already best, nothing changes.
 
 from __future__ import annotations
 
-from collections import deque
+from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cim.model.catalogue import OWN_CHOICE
+from cim.model.rules import Rules
+
+if TYPE_CHECKING:  # points imports this module; the type is only named here
+    from cim.scoring.points import EntryResult
 
 Node = tuple[str, str]  # ("entry", "3"), ("in", limit), ("out", limit), ("source"|"sink", "")
 SOURCE: Node = ("source", "")
@@ -33,6 +40,8 @@ class Claim:
     categories: tuple[str, ...]
 
 
+# Long because the network is built and then augmented in one place, so that the two halves
+# visibly agree on the nodes (entry, activity limit, category limits, sink).
 def improve(claims: Sequence[Claim], capacity: Callable[[str], int]) -> list[int]:
     """The points of each claim once every augmenting path is used (the highest total).
 
@@ -114,3 +123,65 @@ def _path(residual: dict[Node, dict[Node, int]]) -> dict[Node, Node] | None:
                     return parent
                 queue.append(v)
     return None
+
+
+def limits_of(r: EntryResult, rules: Rules) -> tuple[str, ...]:
+    assert r.activity is not None
+    own = ("activity",) if r.activity.cap is not None else ()
+    family = rules.family(r.category)
+    return own + tuple(c for c in family if (x := rules.category(c)) and x.cap is not None)
+
+
+def share_out(counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules) -> None:
+    """Where one activity's cap spans several categories (own choice), let
+    :mod:`cim.scoring.limits` find the sharing with the highest total."""
+    spans: dict[str, set[str]] = defaultdict(set)
+    for _, _, r in counted:
+        if r.activity is not None and r.activity.cap is not None:
+            spans[r.activity.id].add(r.category)
+    if all(len(c) <= 1 for c in spans.values()):
+        return  # the limits nest: keeping the highest points first is already the best
+    ordered = [r for _, _, r in sorted(counted, key=lambda k: (-k[2].raw, k[1]))]
+
+    def name(r: EntryResult, limit: str) -> str:
+        assert r.activity is not None
+        return f"activity:{r.activity.id}" if limit == "activity" else f"category:{limit}"
+
+    claims = []
+    for r in ordered:
+        limits = tuple(name(r, x) for x in limits_of(r, rules))
+        own = limits[0] if limits and limits[0].startswith("activity:") else ""
+        claims.append(Claim(r.raw, r.points, own, limits[1:] if own else limits))
+    caps: dict[str, int] = {}
+    for r in ordered:
+        assert r.activity is not None
+        if r.activity.cap is not None:
+            caps[f"activity:{r.activity.id}"] = r.activity.cap
+        for c in rules.family(r.category):
+            category = rules.category(c)
+            if category is not None and category.cap is not None:
+                caps[f"category:{c}"] = category.cap
+    shared = improve(claims, caps.__getitem__)
+    if shared == [c.points for c in claims]:
+        return
+    used: dict[str, int] = defaultdict(int)
+    for claim, points in zip(claims, shared, strict=True):
+        for limit in (claim.activity, *claim.categories):
+            used[limit] += points
+    for r, claim, points in zip(ordered, claims, shared, strict=True):
+        r.points = points
+        r.reasons[:] = [x for x in r.reasons if not x.startswith("capped:")]
+        if points >= r.raw:
+            continue
+        limits = (claim.activity, *claim.categories) if claim.activity else claim.categories
+        full = next((x for x in limits if used[x] >= caps[x]), "")
+        if full.startswith("activity:"):
+            assert r.activity is not None
+            label = "own-choice" if r.activity.id == OWN_CHOICE else "this activity's"
+            r.reasons.append(f"capped: {label} limit of {r.activity.cap} points reached")
+        elif full:
+            category = rules.category(full.removeprefix("category:"))
+            assert category is not None
+            r.reasons.append(
+                f"capped: the {category.title} category gives at most {category.cap} points"
+            )

@@ -24,7 +24,8 @@ from cim.model.assessments import Judgement
 from cim.model.catalogue import OWN_CHOICE, Activity, Catalogue, measured, unit_word
 from cim.model.portfolio import Entry, Portfolio
 from cim.model.rules import Cohort, Rules
-from cim.scoring.limits import Claim, improve
+from cim.scoring.groups import units as grouped_units
+from cim.scoring.limits import share_out
 from cim.speed import compact_pickle
 
 COUNTED = "counted"
@@ -196,6 +197,8 @@ def _check_proof(result: EntryResult, activity: Activity) -> bool:
     return ok
 
 
+# Long because a checklist read top to bottom: each condition an entry must meet on its own,
+# one short test and its reason each, in the order a student would fix them.
 def _assess_entry(
     entry: Entry,
     catalogue: Catalogue,
@@ -290,108 +293,8 @@ def _places(locations: tuple[str, ...]) -> str:
     return " or ".join(words.get(x, x) for x in locations)
 
 
-def _units(results: list[EntryResult], activity: Activity) -> list[list[EntryResult]]:
-    """Split one activity's eligible entries into units that each count as one activity."""
-    units = _group(results, activity)
-    if not (activity.reflection_per_group and activity.group_size > 1):
-        return units
-    kept = []
-    for unit in units:
-        if any(r.reflected for r in unit):
-            kept.append(unit)
-            continue
-        for r in unit:
-            r.reasons.append(
-                f"these {activity.group_size} occasions count as one activity once one of them "
-                "has a reflection: write it under any one of them"
-            )
-            r.raw = 0
-    return kept
-
-
-def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryResult]]:
-    # Occasions with a reflection first, so that as many groups as possible carry one.
-    ordered = sorted(results, key=lambda r: (not r.reflected, r.entry.sort_key()))
-    size = activity.group_size
-    if size <= 1:
-        return [[r] for r in ordered]
-    if activity.distinct_dates:
-        per_date: dict[dt.date | None, list[EntryResult]] = defaultdict(list)
-        for r in ordered:
-            per_date[r.entry.date].append(r)
-        groups = len(ordered) // size
-        while groups and sum(min(len(v), groups) for v in per_date.values()) < size * groups:
-            groups -= 1
-        # Deal each date's occasions round-robin so no group gets one date twice.
-        dealt = [
-            r
-            for day in sorted(per_date, key=lambda d: d or dt.date.min)
-            for r in per_date[day][:groups]
-        ]
-    else:
-        groups = len(ordered) // size
-        dealt = ordered
-    units: list[list[EntryResult]] = [[] for _ in range(groups)]
-    for i, r in enumerate(dealt[: groups * size]):
-        units[i % groups].append(r)
-    used = {id(r) for unit in units for r in unit}
-    leftovers = [r for r in ordered if id(r) not in used]
-    if not leftovers:
-        return units
-    title = f"‘{activity.title}’"
-    if activity.distinct_dates:
-        days = sorted({r.entry.date for r in leftovers if r.entry.date})
-        missing = max(1, size - len(days))
-        more = "one more" if missing == 1 else f"{missing} more"
-        on = "on a date" if missing == 1 else "on different dates"
-        why = (
-            f"{size} occasions on {size} different dates count as one activity: "
-            f"{len(leftovers)} left over; add {more} {title} {on} other than {spell_dates(days)}"
-        )
-    else:
-        missing = size - len(leftovers) % size
-        why = (
-            f"{size} occasions count as one activity: "
-            f"{len(leftovers)} left over, add {missing} more {title}"
-        )
-    for r in leftovers:
-        r.reasons.append(why)
-        r.raw = 0
-    return units
-
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def spell_dates(days: list[dt.date]) -> str:
-    """Dates in words, each month and year said once: "4 and 11 March 2025"."""
-    words = []
-    for i, day in enumerate(days):
-        following = days[i + 1] if i + 1 < len(days) else None
-        text = str(day.day)
-        if following is None or (following.year, following.month) != (day.year, day.month):
-            text += f" {MONTHS[day.month - 1]}"
-        if following is None or following.year != day.year:
-            text += f" {day.year}"
-        words.append(text)
-    if len(words) < 2:
-        return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
-
-
+# Long because it is the one place where the stages of the module docstring run in order:
+# each entry on its own, grouping, the repeat limit, the caps, the sharing of capped points.
 def score_entries(
     portfolio: Portfolio,
     catalogue: Catalogue,
@@ -430,7 +333,7 @@ def score_entries(
     for activity_id in sorted(by_activity):
         activity = by_activity[activity_id][0].activity
         assert activity is not None
-        units = _units(by_activity[activity_id], activity)
+        units = grouped_units(by_activity[activity_id], activity)
         # A unit's points sit on its last occasion; the best units are kept first.
         keyed = []
         for unit in units:
@@ -469,70 +372,8 @@ def score_entries(
             counted.append((points, key, carrier))
 
     _apply_category_caps(counted, rules)
-    _share_out(counted, rules)
+    share_out(counted, rules)
     return results
-
-
-def _limits(r: EntryResult, rules: Rules) -> tuple[str, ...]:
-    assert r.activity is not None
-    own = ("activity",) if r.activity.cap is not None else ()
-    family = rules.family(r.category)
-    return own + tuple(c for c in family if (x := rules.category(c)) and x.cap is not None)
-
-
-def _share_out(counted: list[tuple[int, tuple[object, ...], EntryResult]], rules: Rules) -> None:
-    """Where one activity's cap spans several categories (own choice), let
-    :mod:`cim.scoring.limits` find the sharing with the highest total."""
-    spans: dict[str, set[str]] = defaultdict(set)
-    for _, _, r in counted:
-        if r.activity is not None and r.activity.cap is not None:
-            spans[r.activity.id].add(r.category)
-    if all(len(c) <= 1 for c in spans.values()):
-        return  # the limits nest: keeping the highest points first is already the best
-    ordered = [r for _, _, r in sorted(counted, key=lambda k: (-k[2].raw, k[1]))]
-
-    def name(r: EntryResult, limit: str) -> str:
-        assert r.activity is not None
-        return f"activity:{r.activity.id}" if limit == "activity" else f"category:{limit}"
-
-    claims = []
-    for r in ordered:
-        limits = tuple(name(r, x) for x in _limits(r, rules))
-        own = limits[0] if limits and limits[0].startswith("activity:") else ""
-        claims.append(Claim(r.raw, r.points, own, limits[1:] if own else limits))
-    caps: dict[str, int] = {}
-    for r in ordered:
-        assert r.activity is not None
-        if r.activity.cap is not None:
-            caps[f"activity:{r.activity.id}"] = r.activity.cap
-        for c in rules.family(r.category):
-            category = rules.category(c)
-            if category is not None and category.cap is not None:
-                caps[f"category:{c}"] = category.cap
-    shared = improve(claims, caps.__getitem__)
-    if shared == [c.points for c in claims]:
-        return
-    used: dict[str, int] = defaultdict(int)
-    for claim, points in zip(claims, shared, strict=True):
-        for limit in (claim.activity, *claim.categories):
-            used[limit] += points
-    for r, claim, points in zip(ordered, claims, shared, strict=True):
-        r.points = points
-        r.reasons[:] = [x for x in r.reasons if not x.startswith("capped:")]
-        if points >= r.raw:
-            continue
-        limits = (claim.activity, *claim.categories) if claim.activity else claim.categories
-        full = next((x for x in limits if used[x] >= caps[x]), "")
-        if full.startswith("activity:"):
-            assert r.activity is not None
-            label = "own-choice" if r.activity.id == OWN_CHOICE else "this activity's"
-            r.reasons.append(f"capped: {label} limit of {r.activity.cap} points reached")
-        elif full:
-            category = rules.category(full.removeprefix("category:"))
-            assert category is not None
-            r.reasons.append(
-                f"capped: the {category.title} category gives at most {category.cap} points"
-            )
 
 
 def _apply_category_caps(

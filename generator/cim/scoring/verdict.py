@@ -72,12 +72,7 @@ def _matches(r: EntryResult, where: Where, rules: Rules) -> bool:
 def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
     words = []
     if where.location:
-        words.append(
-            " or ".join(
-                LOCATION_WORDS[loc]
-                for loc in where.location
-            )
-        )
+        words.append(" or ".join(LOCATION_WORDS[loc] for loc in where.location))
     if where.category:
         names = [
             (rules.category(c).title if rules.category(c) else c)  # type: ignore[union-attr]
@@ -292,6 +287,8 @@ def _complete_categories(results: list[EntryResult], rules: Rules) -> bool:
     return took
 
 
+# Long because it sequences the verdict in one readable pass: what opens, the entries, the
+# requirements, the complete-only categories, the totals, what is still missing.
 def assess(
     portfolio: Portfolio,
     catalogue: Catalogue,
