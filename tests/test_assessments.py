@@ -134,3 +134,25 @@ def test_a_broken_assessments_file_is_reported_with_its_line(
     code = main(["validate", "--repo", str(repo), "--today", DAY])
     out = capsys.readouterr().out
     assert code == 1 and "assessments.yml:5:" in out and "decision" in out
+
+
+def test_a_decision_about_no_entry_or_no_portfolio_is_a_warning_at_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(ROOT / "tests/fixtures/valid", repo)
+    (repo / "assessments.yml").write_text(
+        "assessments:\n"
+        "  - {student: ana, activity: course, date: 2024-09-01, decision: approved, reason: ok}\n"
+        "  - {student: ana, activity: course, date: 2024-09-02, decision: approved, reason: ok}\n"
+        "  - {student: anna, activity: course, date: 2024-09-01, decision: approved, reason: ok}\n"
+    )
+    code = main(["validate", "--repo", str(repo), "--today", DAY])
+    out = capsys.readouterr().out
+    assert code == 0, out  # warnings only
+    assert "assessments.yml:3:5: warning: this decision matches no entry of ana" in out
+    assert (
+        "assessments.yml:4:5: warning: this decision is about 'anna', who has no portfolio" in out
+    )
+    assert "did you mean 'ana'" in out
+    assert "assessments.yml:2:" not in out

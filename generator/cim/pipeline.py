@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from cim.checks import awards as awards_file
 from cim.checks import scheme
+from cim.checks.assessments import unmatched
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
 from cim.model.assessments import Judgements, judgements_from
@@ -116,7 +117,9 @@ def load_scheme(root: Path) -> Scheme:
         assessments_doc, found, usable = _load(root, ASSESSMENTS_FILE, "assessments")
         problems += found
         if usable:
-            judgements = judgements_from(assessments_doc.data)
+            judgements = judgements_from(
+                assessments_doc.data, lambda i: assessments_doc.locate(["assessments", i])
+            )
     return Scheme(rules, catalogue, problems, judgements)
 
 
@@ -274,4 +277,9 @@ def check_repository(
         issuer = ", ".join(x for x in (rules.school, rules.institution) if x) if rules else ""
         awards, problems = awards_file.load(files, assessments, issuer)
     scheme.problems.extend(problems)
+    scheme.problems.extend(
+        unmatched(
+            scheme.judgements, {r.id: r.portfolio for r in reports}, [f.name for f in folders]
+        )
+    )
     return RepositoryReport(root, scheme, reports, awards)

@@ -9,6 +9,7 @@ The student's own file can never say "approved": only this file can.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,8 @@ class Judgement:
     reviewer: str = ""
     decided: dt.date | None = None
     index: int = -1  # position in assessments.yml, for error locations
+    line: int = 1
+    column: int = 1
 
     @property
     def approved(self) -> bool:
@@ -55,8 +58,11 @@ class Judgements:
         return self.by_student.get(student, ())
 
 
-def judgements_from(data: dict[str, Any] | None) -> Judgements:
-    """Build :class:`Judgements` from a schema-valid ``assessments.yml`` mapping."""
+def judgements_from(
+    data: dict[str, Any] | None, where: Callable[[int], tuple[int, int]] = lambda i: (1, 1)
+) -> Judgements:
+    """Build :class:`Judgements` from a schema-valid ``assessments.yml`` mapping; ``where``
+    gives the line and column of the i-th decision."""
     items = tuple(
         Judgement(
             student=a["student"],
@@ -69,6 +75,8 @@ def judgements_from(data: dict[str, Any] | None) -> Judgements:
             reviewer=a.get("reviewer", ""),
             decided=parse_date(a.get("decided")),
             index=i,
+            line=where(i)[0],
+            column=where(i)[1],
         )
         for i, a in enumerate((data or {}).get("assessments") or ())
     )
