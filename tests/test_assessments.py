@@ -156,3 +156,37 @@ def test_a_decision_about_no_entry_or_no_portfolio_is_a_warning_at_its_line(
     )
     assert "did you mean 'ana'" in out
     assert "assessments.yml:2:" not in out
+
+
+def test_a_requirement_can_demand_approval() -> None:
+    r = rules_from(
+        rules(
+            cohorts=[
+                {
+                    "id": "student",
+                    "title": "Student",
+                    "threshold": 10,
+                    "requirements": [
+                        {"activities": 1, "where": {"activity": "final", "approved": True}}
+                    ],
+                }
+            ]
+        )
+    )
+    c = catalogue_from({"activities": [activity("final", 10)]}, r)
+    data = {
+        "id": "s",
+        "name": "S",
+        "programme": "p",
+        "studies": {"start": "2024-01-01", "end": "2026-06-30"},
+        "entries": [entry("final")],
+    }
+    p = portfolio_from(data, r.default_cohort)
+    waiting = assess(p, c, r, TODAY)
+    assert (waiting.points, waiting.met, waiting.entries[0].review) == (10, False, "waiting")
+    assert "1 activity of ‘Final’ approved by a reviewer" in waiting.unmet[0]
+    yes = judgements_from(
+        {"assessments": [{"student": "s", **decision("final", "approved", reason="Good.")}]}
+    )
+    approved = assess(p, c, r, TODAY, yes.of("s"))
+    assert approved.met and approved.entries[0].review == "approved"

@@ -55,6 +55,7 @@ class Where:
     aim: tuple[str, ...] = ()
     location: tuple[str, ...] = ()
     own_choice: bool | None = None
+    approved: bool | None = None  # only entries a reviewer approved (assessments.yml)
 
 
 @dataclass(slots=True)
@@ -185,6 +186,7 @@ def where_from(data: dict[str, Any] | None) -> Where:
         aim=_ids(data.get("aim")),
         location=_ids(data.get("location")),
         own_choice=data.get("own_choice"),
+        approved=data.get("approved"),
     )
 
 

@@ -66,6 +66,8 @@ def _matches(r: EntryResult, where: Where, rules: Rules) -> bool:
         return False
     if where.location and r.location not in where.location:
         return False
+    if where.approved is not None and (r.review in ("approved", "granted")) != where.approved:
+        return False
     return where.own_choice is None or (r.own_choice == where.own_choice)
 
 
@@ -90,6 +92,8 @@ def describe_where(where: Where, rules: Rules, catalogue: Catalogue) -> str:
         words.append("developing " + " or ".join(titles.get(a, a) for a in where.aim))
     if where.own_choice is not None:
         words.append("of your own choice" if where.own_choice else "from the catalogue")
+    if where.approved is not None:
+        words.append("approved by a reviewer" if where.approved else "not yet approved")
     return " ".join(words)
 
 
@@ -263,6 +267,25 @@ def _opened(
     return closed
 
 
+def _awaiting_approval(results: list[EntryResult], reqs: list[Requirement], rules: Rules) -> None:
+    """Entries a requirement counts only once approved (``where: {approved: true}``) and that
+    no reviewer has judged yet wait for one: `cim points` and the pull request list them."""
+    wanted = [
+        replace(r.where, approved=None)
+        for req in reqs
+        for r in _leaves(req)
+        if r.where.approved is True
+    ]
+    for r in results:
+        if r.counts and not r.review and any(_matches(r, w, rules) for w in wanted):
+            r.review = "waiting"
+            r.needs_review = True
+
+
+def _leaves(req: Requirement) -> list[Requirement]:
+    return [x for p in req.parts for x in _leaves(p)] if req.parts else [req]
+
+
 def _complete_categories(results: list[EntryResult], rules: Rules) -> bool:
     """Categories that count only when complete: an incomplete one gives no points at all.
     True when that took points away."""
@@ -308,6 +331,7 @@ def assess(
     # Requirements look at what the student did; a category that is not complete yet gives
     # no points to the total, so the threshold is judged again after that.
     outcomes = [evaluator.evaluate(req) for req in reqs]
+    _awaiting_approval(results, reqs, rules)
     if _complete_categories(results, rules):
         outcomes[0] = evaluator.evaluate(reqs[0])
     points = sum(r.points for r in results)
