@@ -52,15 +52,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         document, fetch, now, trusted=trusted, fetched_from=fetched_from
     )
     if args.email:
-        to_email = verify.issued_to_email(document, args.email)
-        if to_email:
-            verdict.add("recipient", True, f"Issued to {args.email}.")
-        else:
-            words = "names no e-mail address" if to_email is None else "names another address"
-            if verdict.valid:
-                verdict.stop("other-recipient", "recipient", f"The certificate {words}.")
-            else:
-                verdict.add("recipient", False, f"The certificate {words}.")
+        _check_recipient(verdict, document, args.email)
     if args.format == "json":
         print(
             json.dumps(
@@ -83,6 +75,22 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"{'✓' if check.ok else '✗'} {check.message}")
         print(f"{'VALID' if verdict.valid else 'NOT VALID'}: {verdict.headline}")
     return EXIT_OK if verdict.valid else EXIT_INVALID
+
+
+def _check_recipient(verdict: Any, document: Any, email: str) -> None:
+    """Add whether the credential was issued to ``email`` (a genuine one issued to another
+    address, or to none, is then not valid for this reader)."""
+    from cim.credentials import verify
+
+    to_email = verify.issued_to_email(document, email)
+    if to_email:
+        verdict.add("recipient", True, f"Issued to {email}.")
+        return
+    words = "names no e-mail address" if to_email is None else "names another address"
+    if verdict.valid:
+        verdict.stop("other-recipient", "recipient", f"The certificate {words}.")
+    else:
+        verdict.add("recipient", False, f"The certificate {words}.")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
