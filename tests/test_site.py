@@ -197,3 +197,21 @@ def test_portfolio_page_shows_what_a_reader_needs(repo: Path, tmp_path: Path, pi
     assert ("View the certificate" in html) is a.met
     if not a.met:
         assert "Still to do" in html and a.unmet[0].split(" — ")[0] in html
+
+
+def test_exchange_cohorts_are_declared_not_guessed(repo: Path, tmp_path: Path) -> None:
+    """A cohort is for exchange students because rules.yml says `kind: exchange`; one that only
+    looks like it gets a warning that says what to add, and no semester pages."""
+    from cim.pipeline import check_repository
+
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    assert any(p.kind == "exchange" for p in site.pages.values())
+    rules = repo / "rules.yml"
+    rules.write_text(rules.read_text().replace("    kind: exchange\n", ""))
+    report = check_repository(repo, today=DAY)
+    assert any(
+        "looks like one for exchange students; add `kind: exchange`" in p.message
+        for p in report.problems
+    )
+    site = site_plan(repo, today=DAY, cache=tmp_path / "cache", workers=1)
+    assert not any(p.kind == "exchange" for p in site.pages.values())

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator
 from cim.hints import did_you_mean, duplicates
 from cim.model.catalogue import OWN_CHOICE, Catalogue
 from cim.model.rules import Requirement, Rules
-from cim.problems import Problem
+from cim.problems import Problem, Severity
 from cim.read.source import Document
 
 # --- rules.yml ----------------------------------------------------------------------------
@@ -40,6 +40,16 @@ def check_rules(doc: Document, rules: Rules) -> list[Problem]:
         if cohort.may_apply is not None and cohort.may_apply >= cohort.threshold:
             problems.append(
                 doc.problem(["cohorts", i, "may_apply"], "may_apply must be below the threshold.")
+            )
+        if not cohort.exchange and "exchange" in f"{cohort.id} {cohort.title}".lower():
+            problems.append(
+                doc.problem(
+                    ["cohorts", i, "id"],
+                    f"cohort '{cohort.id}' looks like one for exchange students; add "
+                    "`kind: exchange` to it so that they are celebrated by semester "
+                    "(without it they are treated as degree students).",
+                    severity=Severity.WARNING,
+                )
             )
     categories = [c.id for c in rules.categories]
     for i, c in enumerate(rules.categories):
