@@ -50,7 +50,7 @@ def test_every_portfolio_field_is_in_the_record_of_processing() -> None:
         f"'Every field of a portfolio' (what they hold, whether they are published): {missing}"
     )
     stale = set(described) - set(allowed)
-    assert not stale, f"{GUIDE.relative_to(ROOT)} describes fields the schema no longer has: {stale}"
+    assert not stale, f"{GUIDE.relative_to(ROOT)} describes fields no longer in the schema: {stale}"
 
 
 def test_the_guides_link_each_other() -> None:

@@ -30,6 +30,7 @@ from cim.cli import (
     new,
     ownership,
     revoke,
+    status,
     validate,
     verify,
 )
@@ -41,6 +42,7 @@ COMMANDS = (
     new,
     build,
     verify,
+    status,
     export,
     award,
     revoke,

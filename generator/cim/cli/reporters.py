@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from cim.model.awards import Awards
+from cim.model.awards import Award, Awards
 from cim.model.rules import Rules
 from cim.pipeline import PortfolioReport, RepositoryReport
 from cim.problems import Problem, Severity
@@ -108,7 +108,9 @@ def render_json(report: RepositoryReport) -> str:
     return json.dumps(as_json(report), indent=2, ensure_ascii=False) + "\n"
 
 
-def _status(a: Assessment | None, valid: bool) -> str:
+def _status(a: Assessment | None, valid: bool, award: Award | None = None) -> str:
+    if award is not None and award.revoked:  # never "requirements met" once revoked
+        return f"certificate {award.number} revoked"
     if a is None:
         return "not scored"
     verdict = (
@@ -129,7 +131,8 @@ def render_text(report: RepositoryReport) -> str:
         nothing = a is not None and not any(x.counts for x in a.entries)
         mark = "✗" if not r.valid else ("!" if nothing else "✓")
         score = f"{a.points:>4}/{a.required:<4}" if a else "   -/-   "
-        lines.append(f"{mark} {r.id:<{width}}  {score} {_status(a, r.valid)}")
+        award = report.awards.of(r.id) if report.awards else None
+        lines.append(f"{mark} {r.id:<{width}}  {score} {_status(a, r.valid, award)}")
         for problem in r.problems:
             lines.append(f"    {problem}")
     lines.append("")
