@@ -430,7 +430,15 @@ def run_out(capsys: pytest.CaptureFixture[str], *args: str) -> str:
 
 def test_ladok_export(capsys: pytest.CaptureFixture[str]) -> None:
     rows = list(csv.DictReader(io.StringIO(run_out(capsys, "export", "ladok"))))
-    assert list(rows[0]) == ["username", "name", "programme", "award_date", "certificate_number"]
+    assert list(rows[0]) == [
+        "action",
+        "username",
+        "name",
+        "programme",
+        "award_date",
+        "certificate_number",
+        "reason",
+    ]
     assert [r["certificate_number"] for r in rows] == [
         "CIM-2025-0001",
         "CIM-2026-0001",
@@ -438,11 +446,13 @@ def test_ladok_export(capsys: pytest.CaptureFixture[str]) -> None:
         "CIM-2026-0003",
     ]
     assert rows[1] == {
+        "action": "register",
         "username": "lian2201",
         "name": "Anna Lind",
         "programme": "Bachelor's Programme in Nursing",
         "award_date": "2026-06-12",
         "certificate_number": "CIM-2026-0001",
+        "reason": "",
     }
 
 

@@ -9,15 +9,37 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
 
-from cim.model.semesters import semester_of
-from cim.pipeline import RepositoryReport
+from cim.admin.status import AWARDED, MET, REVOKED, StudentStatus, student_status
+from cim.model.semesters import semester_of, semester_title
+from cim.pipeline import PortfolioReport, RepositoryReport
 
 Row = dict[str, str]
 
-LADOK_COLUMNS = ("username", "name", "programme", "award_date", "certificate_number")
-CEREMONY_COLUMNS = ("name", "programme", "certificate_number", "ceremony", "points", "published")
+LADOK_COLUMNS = (
+    "action",
+    "username",
+    "name",
+    "programme",
+    "award_date",
+    "certificate_number",
+    "reason",
+)
+REGISTER, UNDO = "register", "undo"
+CEREMONY_COLUMNS = (
+    "name",
+    "programme",
+    "graduation",
+    "points",
+    "state",
+    "certificate_number",
+    "missing",
+    "published",
+)
 EXCHANGE_COLUMNS = (
     "name",
     "origin_country",
@@ -25,8 +47,29 @@ EXCHANGE_COLUMNS = (
     "required",
     "met",
     "certificate_number",
+    "missing",
     "published",
 )
+QUALIFIES = "qualifies, not yet awarded"
+SEMESTER = re.compile(r"(autumn|spring)-(\d{4})|(\d{4})-(autumn|spring)")
+SEMESTER_FORMAT = "write the semester as autumn-2026 or spring-2027"
+DATE_FORMAT = "write the date as YYYY-MM-DD, e.g. 2026-06-13"
+
+
+def parse_semester(text: str) -> str:
+    """``autumn-2026`` (or ``2026-autumn``) as the site's semester key ``2026-autumn``."""
+    match = SEMESTER.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValueError(f"'{text}' is not a semester: {SEMESTER_FORMAT}")
+    season, year = (match.group(1), match.group(2)) if match.group(1) else match.group(4, 3)
+    return f"{year}-{season}"
+
+
+def parse_day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date: {DATE_FORMAT}") from None
 
 
 def _programme(report: RepositoryReport, programme_id: str) -> str:
@@ -35,76 +78,193 @@ def _programme(report: RepositoryReport, programme_id: str) -> str:
     return found.title if found else programme_id
 
 
-def ladok(report: RepositoryReport) -> tuple[list[Row], list[str]]:
-    """One row per awarded, unrevoked certificate; warnings for rows Ladok cannot take."""
-    rows, warnings = [], []
+# --- Ladok ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class LadokList:
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    registered: list[str] = field(default_factory=list)  # numbers in `register` rows
+    undone: list[str] = field(default_factory=list)  # numbers in `undo` rows
+
+
+def ladok(
+    report: RepositoryReport,
+    *,
+    since: dt.date | None = None,
+    exported: Collection[str] = (),
+    undone: Collection[str] = (),
+    today: dt.date | None = None,
+) -> LadokList:
+    """What to enter in Ladok: new awards to register and revoked ones to undo.
+
+    With ``since``, every award dated (and every revocation made) on or after that day;
+    otherwise every award not yet in ``exported`` and every revocation of an exported award
+    not yet in ``undone``. An award dated after ``today`` waits for its day."""
+    out = LadokList()
     portfolios = {r.id: r.portfolio for r in report.portfolios}
     for award in sorted(report.awards.awards if report.awards else [], key=lambda a: a.number):
         p = portfolios.get(award.student)
-        if award.revoked or p is None:
+        revocation = award.revocation
+        if revocation is not None:
+            if since is not None:
+                wanted = revocation.date >= since and award.date < since
+            else:
+                wanted = award.number in exported and award.number not in undone
+            if wanted:
+                out.rows.append(
+                    {
+                        "action": UNDO,
+                        "username": p.username if p else "",
+                        "name": p.name if p else "",
+                        "programme": _programme(report, p.programme) if p else "",
+                        "award_date": award.date.isoformat(),
+                        "certificate_number": award.number,
+                        "reason": revocation.reason,
+                    }
+                )
+                out.undone.append(award.number)
+            continue
+        if p is None or (today is not None and award.date > today):
+            continue
+        if since is not None and award.date < since:
+            continue
+        if since is None and award.number in exported:
             continue
         if not p.username:
-            warnings.append(
+            out.warnings.append(
                 f"{award.student} has no `username:` in portfolio.yml; add it "
                 "before registering the award in Ladok"
             )
-        rows.append(
+        out.rows.append(
             {
+                "action": REGISTER,
                 "username": p.username,
                 "name": p.name,
                 "programme": _programme(report, p.programme),
                 "award_date": award.date.isoformat(),
                 "certificate_number": award.number,
+                "reason": "",
             }
         )
-    return rows, warnings
+        out.registered.append(award.number)
+    return out
 
 
-def ceremony(report: RepositoryReport, day: dt.date) -> list[Row]:
-    """Whom to call up at the ceremonies held on ``day``, by programme and name."""
-    by_id = {r.id: r for r in report.portfolios}
-    rows = []
-    for award in report.awards.awards if report.awards else []:
-        r = by_id.get(award.student)
-        if award.revoked or award.ceremony.date != day or r is None or r.portfolio is None:
+# --- ceremonies ----------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class CallUp:
+    """Who to call up at a ceremony, and why the list is as it is."""
+
+    rows: list[Row]
+    notes: list[str]  # why nobody is listed, who is close, a date that is no ceremony
+
+
+def _ceremony_row(report: RepositoryReport, s: StudentStatus, r: PortfolioReport) -> Row:
+    state = {AWARDED: AWARDED, REVOKED: REVOKED, MET: QUALIFIES}.get(s.state, "missing")
+    return {
+        "name": s.name,
+        "programme": s.programme,
+        "graduation": s.graduation.isoformat() if s.graduation else "",
+        "points": "" if s.points is None else f"{s.points}/{s.required}",
+        "state": state,
+        "certificate_number": s.certificate,
+        "missing": "; ".join(s.missing) if state == "missing" else "",
+        "published": "yes" if r.portfolio and r.portfolio.public else "no",
+    }
+
+
+_ORDER = {AWARDED: 0, QUALIFIES: 1, "missing": 2, REVOKED: 3}
+
+
+def ceremony(report: RepositoryReport, day: dt.date) -> CallUp:
+    """Everyone whose studies end in the term of ``day`` (and everyone awarded at a ceremony
+    held that day): who is awarded, who qualifies but has no award yet, who is missing what."""
+    term = semester_of(day)
+    awards = report.awards
+    held = [c for c in (awards.ceremonies.values() if awards else []) if c.date == day]
+    awarded_here = {a.student for a in (awards.awards if awards else []) if a.ceremony.date == day}
+    rows, graduations = [], Counter[dt.date]()
+    for r in report.portfolios:
+        p = r.portfolio
+        if p is None:
             continue
-        rows.append(
-            {
-                "name": r.portfolio.name,
-                "programme": _programme(report, r.portfolio.programme),
-                "certificate_number": award.number,
-                "ceremony": award.ceremony.title,
-                "points": str(r.assessment.points if r.assessment else ""),
-                "published": "yes" if r.portfolio.public else "no",
-            }
+        if p.end:
+            graduations[p.end] += 1
+        if r.id not in awarded_here and (p.end is None or semester_of(p.end) != term):
+            continue
+        award = awards.of(r.id) if awards else None
+        if r.id not in awarded_here and award is not None and not award.revoked:
+            continue  # awarded at another ceremony already
+        rows.append(_ceremony_row(report, student_status(report, r), r))
+    rows.sort(key=lambda x: (_ORDER[x["state"]], x["programme"], x["name"]))
+    notes = []
+    if not held and awards is not None:
+        listed = ", ".join(f"{c.date} ({c.title})" for c in awards.ceremonies.values())
+        notes.append(
+            f"awards.yml lists no ceremony on {day}"
+            + (f" (its ceremonies: {listed})" if listed else "")
+            + f"; the list is everyone who graduates in {semester_title(term).lower()}."
         )
-    return sorted(rows, key=lambda row: (row["programme"], row["name"]))
+    if not rows:
+        nearest = sorted(graduations, key=lambda d: (abs((d - day).days), d))[:5]
+        dates = ", ".join(f"{d} ({graduations[d]})" for d in sorted(nearest))
+        notes.append(
+            f"Nobody graduates in {semester_title(term).lower()} (the term of {day})."
+            + (f" The nearest graduation dates: {dates}." if dates else "")
+        )
+    elif not any(x["state"] in (AWARDED, QUALIFIES) for x in rows):
+        close = sorted(rows, key=lambda x: -int(x["points"].split("/")[0] or 0))[:5]
+        names = ", ".join(f"{x['name']} ({x['points']})" for x in close)
+        notes.append(f"Nobody qualifies yet. The closest: {names}.")
+    return CallUp(rows, notes)
 
 
-def exchange(report: RepositoryReport, semester: str) -> list[Row]:
-    """The exchange students of one semester (e.g. 2026-autumn) and what they achieved."""
-    rows = []
+def exchange(report: RepositoryReport, semester: str) -> CallUp:
+    """The exchange students of one semester (key ``2026-autumn``) and what they achieved."""
+    rows, semesters = [], Counter[str]()
     for r in report.portfolios:
         a, p = r.assessment, r.portfolio
         if not a or not p or not p.start or not a.cohort.exchange:
             continue
+        semesters[semester_of(p.start)] += 1
         if semester_of(p.start) != semester:
             continue
-        award = report.awards.of(r.id) if report.awards else None
+        s = student_status(report, r)
         rows.append(
             {
                 "name": p.name,
                 "origin_country": p.origin_country,
                 "points": str(a.points),
                 "required": str(a.required),
-                "met": "yes" if a.met else "no",
-                "certificate_number": award.number if award and not award.revoked else "",
+                "met": "yes" if s.met else "no",
+                "certificate_number": s.certificate if s.state == AWARDED else "",
+                "missing": "; ".join(s.missing),
                 "published": "yes" if p.public else "no",
             }
         )
-    return sorted(rows, key=lambda row: row["name"])
+    rows.sort(key=lambda row: row["name"])
+    notes = []
+    title = semester_title(semester).lower()
+    if not rows:
+        others = ", ".join(
+            f"{semester_title(k).lower()} ({n})" for k, n in sorted(semesters.items())[-6:]
+        )
+        notes.append(
+            f"No exchange student started in {title}."
+            + (f" Semesters with exchange students: {others}." if others else "")
+        )
+    elif not any(row["met"] == "yes" for row in rows):
+        close = sorted(rows, key=lambda x: -int(x["points"]))[:5]
+        names = ", ".join(f"{x['name']} ({x['points']}/{x['required']})" for x in close)
+        notes.append(f"Nobody qualifies yet in {title}. The closest: {names}.")
+    return CallUp(rows, notes)
 
 
+# --- writing -------------------------------------------------------------------------------
 def _cell(value: str) -> str:
     """Spreadsheets run a cell that starts with = + - @ (or a tab or return) as a formula; a
     leading apostrophe makes it plain text."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 from typing import Any
@@ -11,19 +12,40 @@ from cim.cli.common import (
     EXIT_INVALID,
     EXIT_OK,
     UsageError,
-    date_argument,
     repository_of,
     signing_key,
     site_url,
 )
 from cim.model.layout import PORTFOLIOS_DIR
-from cim.pipeline import check_repository
+from cim.pipeline import RepositoryReport, check_repository
+
+
+def day_argument(value: str) -> dt.date:
+    from cim.admin.exports import parse_day
+
+    try:
+        return parse_day(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def semester_argument(value: str) -> str:
+    from cim.admin.exports import parse_semester
+
+    try:
+        return parse_semester(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from cim.admin import exports
 
     root = repository_of(args)
+    if args.what == "ceremony" and not args.date:
+        raise UsageError("export ceremony needs --date: " + exports.DATE_FORMAT)
+    if args.what == "exchange" and not args.semester:
+        raise UsageError("export exchange needs --semester: " + exports.SEMESTER_FORMAT)
     report = check_repository(root, today=args.today)
     for problem in report.problems:
         if problem.severity == "error":
@@ -31,33 +53,72 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.what == "credentials":
         return _export_credentials(args, root)
     if args.what == "ladok":
-        rows, warnings = exports.ladok(report)
-        for warning in warnings:
-            print(f"cim: warning: {warning}", file=sys.stderr)
-        columns: tuple[str, ...] = exports.LADOK_COLUMNS
-        fmt = args.format or "csv"
-    elif args.what == "ceremony":
-        if not args.date:
-            raise UsageError("export ceremony needs --date YYYY-MM-DD")
-        rows, columns, fmt = (
-            exports.ceremony(report, args.date),
-            exports.CEREMONY_COLUMNS,
-            (args.format or "text"),
-        )
+        return _export_ladok(args, root, report)
+    if args.what == "ceremony":
+        found = exports.ceremony(report, args.date)
+        columns: tuple[str, ...] = exports.CEREMONY_COLUMNS
     else:
-        if not args.semester:
-            raise UsageError("export exchange needs --semester, e.g. 2026-autumn")
-        rows, columns, fmt = (
-            exports.exchange(report, args.semester),
-            exports.EXCHANGE_COLUMNS,
-            (args.format or "text"),
-        )
-    text = exports.to_csv(rows, columns) if fmt == "csv" else exports.to_text(rows, columns)
+        found = exports.exchange(report, args.semester)
+        columns = exports.EXCHANGE_COLUMNS
+    if (args.format or "text") == "csv":
+        for note in found.notes:
+            print(f"cim: {note}", file=sys.stderr)
+        text = exports.to_csv(found.rows, columns)
+    else:
+        notes = "".join(f"{note}\n" for note in found.notes)
+        table = exports.to_text(found.rows, columns) if found.rows else ""
+        text = notes + ("\n" if notes and table else "") + table
+    _write(args, text, len(found.rows))
+    return EXIT_OK
+
+
+def _write(args: argparse.Namespace, text: str, rows: int) -> None:
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"{len(rows)} row(s) written to {args.out}", file=sys.stderr)
+        print(f"{rows} row(s) written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def _export_ladok(args: argparse.Namespace, root: Path, report: RepositoryReport) -> int:
+    """New awards to register and revocations to undo; with --out, recorded in exports.yml."""
+    from cim.admin import exports, ledger
+
+    if args.format == "text":
+        raise UsageError("export ladok writes CSV only (leave out --format)")
+    done = ledger.read(root)
+    for problem in done.problems:
+        print(problem, file=sys.stderr)
+    if done.problems and args.since is None:
+        raise UsageError(
+            f"{ledger.EXPORTS_FILE} cannot be read, so what is new is unknown; fix it, or "
+            "give --since YYYY-MM-DD"
+        )
+    today = args.today or dt.date.today()
+    found = exports.ladok(
+        report,
+        since=args.since,
+        exported=done.registered,
+        undone=done.undone,
+        today=today,
+    )
+    for warning in found.warnings:
+        print(f"cim: warning: {warning}", file=sys.stderr)
+    if not found.rows:
+        since = (
+            f"since {args.since}"
+            if args.since
+            else (f"since the last export on {done.last}" if done.last else "")
+        )
+        print(f"cim: nothing new for Ladok {since}".rstrip() + ".", file=sys.stderr)
+    _write(args, exports.to_csv(found.rows, exports.LADOK_COLUMNS), len(found.rows))
+    if args.out and found.rows:
+        path = ledger.record(root, today, found.registered, found.undone)
+        print(
+            f"Recorded in {path.name}: {len(found.registered)} registered, "
+            f"{len(found.undone)} undone. Commit it, so the next export lists only what is new.",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -103,14 +164,30 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "export",
         parents=[common],
         help="lists for Ladok, ceremonies and the exchange celebration",
-        description="ladok: CSV to register awards in Ladok (username, name, programme, award "
-        "date, certificate number — never an identity number). ceremony: whom to call up on "
-        "--date. exchange: one semester's exchange students (--semester 2026-autumn). "
-        "credentials: every award's signed credential into --out.",
+        description="ladok: CSV of new awards to register and revocations to undo in Ladok "
+        "(username, name, programme, award date, certificate number — never an identity "
+        "number); with --out the export is recorded in exports.yml. ceremony: who graduates "
+        "in the term of --date, who is awarded, who qualifies and who is missing what. "
+        "exchange: one semester's exchange students (--semester autumn-2026). credentials: "
+        "every award's signed credential into --out.",
     )
     p.add_argument("what", choices=["ladok", "ceremony", "exchange", "credentials"])
-    p.add_argument("--date", type=date_argument, help="the ceremony date (for `ceremony`)")
-    p.add_argument("--semester", help="e.g. 2026-autumn (for `exchange`)")
+    p.add_argument(
+        "--date", type=day_argument, metavar="YYYY-MM-DD", help="the ceremony date (`ceremony`)"
+    )
+    p.add_argument(
+        "--semester",
+        type=semester_argument,
+        metavar="SEASON-YEAR",
+        help="autumn-2026 or spring-2027 (for `exchange`)",
+    )
+    p.add_argument(
+        "--since",
+        type=day_argument,
+        metavar="YYYY-MM-DD",
+        help="ladok: every award and revocation from this day (default: what is new since "
+        "the exports recorded in exports.yml)",
+    )
     p.add_argument("--format", choices=["text", "csv"], help="default: csv for ladok, else text")
     p.add_argument("--out", metavar="PATH", help="write to this file (or folder) instead")
     p.set_defaults(func=cmd_export)
