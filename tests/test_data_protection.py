@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from conftest import ROOT
+import pytest
+
+from conftest import ROOT, copy_repo
 
 GUIDE = ROOT / "docs/guides/data-protection.md"
 
@@ -57,3 +59,65 @@ def test_the_guides_link_each_other() -> None:
     admin = (ROOT / "docs/guides/administrators.md").read_text(encoding="utf-8")
     assert "data-protection.md" in admin
     assert "administrators.md#erasure" in GUIDE.read_text(encoding="utf-8")
+
+
+def event(*, private: bool, fork_private: bool | None = None) -> dict[str, object]:
+    data: dict[str, object] = {"repository": {"full_name": "ju/cim", "private": private}}
+    if fork_private is not None:
+        fork = {"full_name": "student/cim", "private": fork_private}
+        data["pull_request"] = {"head": {"repo": fork}}
+    return data
+
+
+@pytest.mark.parametrize(
+    ("case", "code", "said"),
+    [
+        (event(private=True), 0, "in a private repository: fine"),
+        (event(private=False), 1, "the repository ju/cim is public"),
+        (
+            event(private=True, fork_private=False),
+            1,
+            "the pull request comes from the public repository student/cim",
+        ),
+    ],
+)
+def test_private_evidence_in_a_public_repository_fails_with_the_fix(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    case: dict[str, object],
+    code: int,
+    said: str,
+) -> None:
+    from cim.cli import main
+
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(case), encoding="utf-8")
+    assert main(["privacy", "--repo", str(ROOT), "--event", str(path)]) == code
+    out = capsys.readouterr().out
+    assert said in out
+    if code:
+        assert "portfolios/anna-lind/evidence/transcript-vu-amsterdam.pdf" in out
+        assert "Make the repository private" in out and "stays public" in out
+
+
+def test_a_public_repository_without_private_evidence_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cim.cli import main
+
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    for portfolio in (repo / "portfolios").glob("*/portfolio.yml"):
+        text = portfolio.read_text(encoding="utf-8").replace("private: true", "private: false")
+        portfolio.write_text(text, encoding="utf-8")
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(event(private=False)), encoding="utf-8")
+    assert main(["privacy", "--repo", str(repo), "--event", str(path)]) == 0
+    assert "Nothing is marked private" in capsys.readouterr().out
+
+
+def test_the_validate_workflow_reads_the_event_file_not_an_expression() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/validate.yml").read_text())
+    runs = [s.get("run", "") for s in workflow["jobs"]["validate"]["steps"]]
+    assert 'cim privacy --event "$GITHUB_EVENT_PATH"' in runs

@@ -10,6 +10,7 @@ from typing import Any
 from cim.credentials.keys import KeyError_, public_key_from_multibase
 from cim.hints import did_you_mean
 from cim.model.awards import (
+    ERASED,
     NUMBER,
     Award,
     Awards,
@@ -174,6 +175,10 @@ def _build(
         day = parse_date(a["date"]) if "date" in a else ceremony.date
         if day is None:
             problems.append(doc.problem([*at, "date"], "not a real calendar date."))
+            continue
+        if student not in assessments and student.startswith(ERASED) and number in revocations:
+            # The student was erased: the revoked award stays only to keep its number.
+            result.awards.append(Award(number, student, ceremony, day, revocations[number]))
             continue
         if student not in assessments:
             problems.append(

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 NUMBER = re.compile(r"^[A-Z]{2,8}-(\d{4})-(\d{4})$")
 STATUS_LIST_SIZE = 131_072 * 8  # one million entries: room for every year to 2099
+# An erased student's awards keep their numbers (never reused) under this placeholder id.
+ERASED = "erased-"
 
 
 @dataclass(frozen=True, slots=True)
