@@ -351,3 +351,24 @@ def test_a_form_made_pull_request_is_decided_for_the_issue_author(
     fork = {**pr, "head": {**pr["head"], "repo": {"full_name": "someone/fork"}}}
     (tmp_path / "pr.json").write_text(json.dumps(fork))
     assert decide_with(issue) == 1  # a fork's branch of that name proves nothing
+
+
+def test_diff_says_why_an_entry_earns_nothing(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    erik = repo / "portfolios/erik-johansson/portfolio.yml"
+    erik.write_text(
+        erik.read_text()
+        + "  - activity: blended-intensive-programme\n    date: 2025-11-05\n    country: DE\n"
+        "    reflection: >-\n      "
+        + "The programme showed me how nursing is taught in another country. " * 6
+        + "\n    evidence:\n      - file: evidence/coil-certificate.pdf\n        kind: photo\n"
+    )
+    commit(repo)
+    md = run_diff(repo, capsys)
+    line = next(x for x in md.splitlines() if "Blended Intensive Programme" in x)
+    assert "— +0 points (" in line and "certificate" in line.split("+0 points", 1)[1]
+    text = run_diff(repo, capsys, "text")
+    assert "0 points: " in text
+    data = json.loads(run_diff(repo, capsys, "json"))
+    assert "certificate" in data["portfolios"][0]["entries"][0]["why"]

@@ -24,6 +24,7 @@ class EntryChange:
     date: str
     points_before: int | None
     points_after: int | None
+    why: str = ""  # why an entry counts for nothing now (e.g. evidence of the wrong kind)
 
 
 @dataclass(slots=True)
@@ -73,6 +74,13 @@ def _content(r: EntryResult) -> tuple[Any, ...]:
     return r.entry.sort_key()
 
 
+def _why(r: EntryResult) -> str:
+    """The reasons an entry earns no points, as the points engine gave them."""
+    if r.points or r.grouped:
+        return ""
+    return "; ".join(x for x in r.reasons if not x.startswith("counted together"))
+
+
 def compare(pid: str, old: PortfolioReport | None, new: PortfolioReport | None) -> PortfolioDiff:
     """Compare one portfolio in the base and the head."""
     a_old = old.assessment if old else None
@@ -94,9 +102,11 @@ def compare(pid: str, old: PortfolioReport | None, new: PortfolioReport | None) 
     for key, r in after.items():
         date = key[1]
         if key not in before:
-            diff.entries.append(EntryChange("added", r.title, date, None, r.points))
+            diff.entries.append(EntryChange("added", r.title, date, None, r.points, _why(r)))
         elif _content(before[key]) != _content(r) or before[key].points != r.points:
-            diff.entries.append(EntryChange("changed", r.title, date, before[key].points, r.points))
+            diff.entries.append(
+                EntryChange("changed", r.title, date, before[key].points, r.points, _why(r))
+            )
         if r.needs_review and (key not in before or _content(before[key]) != _content(r)):
             diff.review.append(
                 f"{r.title} ({date}): claims {r.entry.claim}, counted {r.points} — "
@@ -171,7 +181,8 @@ def render_markdown(d: Diff) -> str:
                 "removed": f"was {e.points_before}",
                 "changed": f"{e.points_before} → {e.points_after}",
             }[e.kind]
-            lines.append(f"- {e.kind}: {e.title} ({e.date}) — {pts} points")
+            why = f" ({e.why})" if e.why else ""
+            lines.append(f"- {e.kind}: {e.title} ({e.date}) — {pts} points{why}")
         if p.review:
             lines.append("")
             lines.append(
@@ -188,7 +199,10 @@ def render_text(d: Diff) -> str:
         out.append(f"administrator files changed: {', '.join(d.scheme_changed)}")
     for p in d.portfolios:
         out.append(p.headline())
-        out += [f"  {e.kind}: {e.title} ({e.date})" for e in p.entries]
+        out += [
+            f"  {e.kind}: {e.title} ({e.date})" + (f" — 0 points: {e.why}" if e.why else "")
+            for e in p.entries
+        ]
         out += [f"  review: {item}" for item in p.review]
     return "\n".join(out or ["no portfolio changes"]) + "\n"
 
@@ -219,6 +233,7 @@ def render_json(d: Diff) -> str:
                                 "date": e.date,
                                 "points_before": e.points_before,
                                 "points_after": e.points_after,
+                                "why": e.why,
                             }
                             for e in p.entries
                         ],
