@@ -236,6 +236,8 @@ def check(mirror: Path, student: str, blobs: set[str]) -> list[str]:
             text=True,
             check=False,
         )
+        if done.returncode not in (0, 1):  # 1: nothing found; anything else: could not look
+            raise ErasureError(f"cannot search the rewritten history: {done.stderr.strip()}")
         found += [f"the id is still in {hit}" for hit in done.stdout.splitlines()[:20]]
     messages = _git(mirror, "log", "--all", "--format=%B%n%an%n%ae")
     if re.search(pattern, messages):
