@@ -181,3 +181,14 @@ def test_last_change_comes_from_one_git_log(
     assert got["jonas-berg"]["last_change"] == "2026-10-15"
     assert got["anna-lind"]["last_change"] == "2026-09-01"
     assert history.last_changes(repo, ["jonas-berg"]) == {"jonas-berg": "2026-10-15"}
+
+
+def test_the_deployment_writes_it_as_the_job_summary() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/deploy.yml").read_text())
+    steps = workflow["jobs"]["build"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert 'cim status --format markdown >> "$GITHUB_STEP_SUMMARY"' in runs
+    checkout = steps[0]["with"]  # the history, for "last change", without file contents
+    assert checkout["fetch-depth"] == 0 and checkout["filter"] == "blob:none"
