@@ -8,7 +8,8 @@ import sys
 from typing import Any
 
 from cim.cli.common import EXIT_OK, UsageError, repository_of
-from cim.pipeline import check_repository, no_cyclic_gc
+from cim.pipeline import check_repository
+from cim.speed import no_cyclic_gc
 
 MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
 MONTH_FORMAT = "write the month as YYYY-MM (e.g. 2026-06) or a whole year as YYYY"
