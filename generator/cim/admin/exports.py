@@ -15,6 +15,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from cim.admin.status import AWARDED, MET, REVOKED, StudentStatus, student_status
+from cim.model.awards import Award
+from cim.model.portfolio import Portfolio
 from cim.model.semesters import semester_of, semester_title
 from cim.pipeline import PortfolioReport, RepositoryReport
 
@@ -89,6 +91,20 @@ class LadokList:
     undone: list[str] = field(default_factory=list)  # numbers in `undo` rows
 
 
+def _ladok_row(
+    report: RepositoryReport, award: Award, p: Portfolio | None, action: str, reason: str = ""
+) -> Row:
+    return {
+        "action": action,
+        "username": p.username if p else "",
+        "name": p.name if p else "",
+        "programme": _programme(report, p.programme) if p else "",
+        "award_date": award.date.isoformat(),
+        "certificate_number": award.number,
+        "reason": reason,
+    }
+
+
 def ladok(
     report: RepositoryReport,
     *,
@@ -113,41 +129,21 @@ def ladok(
             else:
                 wanted = award.number in exported and award.number not in undone
             if wanted:
-                out.rows.append(
-                    {
-                        "action": UNDO,
-                        "username": p.username if p else "",
-                        "name": p.name if p else "",
-                        "programme": _programme(report, p.programme) if p else "",
-                        "award_date": award.date.isoformat(),
-                        "certificate_number": award.number,
-                        "reason": revocation.reason,
-                    }
-                )
+                out.rows.append(_ladok_row(report, award, p, UNDO, revocation.reason))
                 out.undone.append(award.number)
             continue
         if p is None or (today is not None and award.date > today):
             continue
-        if since is not None and award.date < since:
-            continue
-        if since is None and award.number in exported:
+        if (since is not None and award.date < since) or (
+            since is None and award.number in exported
+        ):
             continue
         if not p.username:
             out.warnings.append(
                 f"{award.student} has no `username:` in portfolio.yml; add it "
                 "before registering the award in Ladok"
             )
-        out.rows.append(
-            {
-                "action": REGISTER,
-                "username": p.username,
-                "name": p.name,
-                "programme": _programme(report, p.programme),
-                "award_date": award.date.isoformat(),
-                "certificate_number": award.number,
-                "reason": "",
-            }
-        )
+        out.rows.append(_ladok_row(report, award, p, REGISTER))
         out.registered.append(award.number)
     return out
 
