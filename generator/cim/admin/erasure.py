@@ -126,6 +126,10 @@ def _filter_repo(mirror: Path, student: str, placeholder: str, authors: list[str
             "git_filter_repo",
             "--force",
             "--quiet",
+            # No refs/replace/… mapping old commit ids to new ones: nothing of the old
+            # history is kept, whichever version of git filter-repo runs.
+            "--replace-refs",
+            "delete-no-add",
             "--invert-paths",
             "--path",
             f"portfolios/{student}/",
