@@ -72,7 +72,7 @@ def event(*, private: bool, fork_private: bool | None = None) -> dict[str, objec
 @pytest.mark.parametrize(
     ("case", "code", "said"),
     [
-        (event(private=True), 0, "in a private repository: fine"),
+        (event(private=True), 0, "The repository is private"),
         (event(private=False), 1, "the repository ju/cim is public"),
         (
             event(private=True, fork_private=False),

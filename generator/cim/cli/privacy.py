@@ -26,8 +26,12 @@ def cmd_privacy(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot read the event {event_file}: {exc}") from None
     if not isinstance(event, dict):
         raise UsageError(f"{event_file} is not a workflow event (a JSON object)")
-    report = check_repository(repository_of(args), today=args.today)
-    found = privacy.exposure(event, report)
+    root = repository_of(args)
+    if not privacy.public_places(event):
+        # The usual case: a private repository exposes nothing, so no portfolio is read.
+        print("The repository is private: evidence marked private is seen by its members only.")
+        return EXIT_OK
+    found = privacy.exposure(event, check_repository(root, today=args.today))
     lines = privacy.explain(found)
     if not found.ok and os.environ.get("GITHUB_ACTIONS") == "true":
         message = " ".join(lines[:1] + lines[-1:]).replace("%", "%25").replace("\n", "%0A")
