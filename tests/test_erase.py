@@ -14,6 +14,7 @@ from cim.admin import erasure
 from conftest import ROOT, TODAY, copy_repo, git
 
 STUDENT = "anna-lind"
+EMAIL = "anna.lind@student.ju.se"
 
 
 @pytest.fixture(scope="module")
@@ -23,6 +24,13 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     other files that name her."""
     repo = tmp_path_factory.mktemp("erase") / "hosted"
     copy_repo(ROOT, repo)
+    awards = repo / "awards.yml"  # her certificate is also issued to her e-mail address
+    awards.write_text(
+        awards.read_text(encoding="utf-8").replace(
+            f"    student: {STUDENT}\n", f"    student: {STUDENT}\n    email: {EMAIL}\n", 1
+        ),
+        encoding="utf-8",
+    )
     keep = repo / "portfolios" / STUDENT
     shutil.move(keep, repo.parent / "held")
     git(repo, "init", "-q", "-b", "main")
@@ -46,6 +54,7 @@ def hosted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_erasure_leaves_no_trace_in_any_ref(hosted: Path, tmp_path: Path) -> None:
+    assert EMAIL in (hosted / "awards.yml").read_text(encoding="utf-8")
     out = tmp_path / "erasure.git"
     result = erasure.erase(str(hosted), STUDENT, out, dt.date.fromisoformat(TODAY))
     assert result.complete, result.leftovers
@@ -68,7 +77,7 @@ def test_erasure_leaves_no_trace_in_any_ref(hosted: Path, tmp_path: Path) -> Non
             oid = git(hosted, "hash-object", str(path)).strip()
             assert oid not in objects, path
     dump = git(out, "log", "--all", "-p", "--format=%an %ae %s%n%b")
-    assert STUDENT not in dump.replace("anna-lindqvist", "")
+    assert STUDENT not in dump.replace("anna-lindqvist", "") and EMAIL not in dump
     assert "anna-lindqvist is another" in git(out, "show", "main:notes.txt")
     # The award keeps its number and is revoked on main; the others are untouched.
     awards = git(out, "show", "main:awards.yml")

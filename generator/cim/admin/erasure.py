@@ -27,11 +27,14 @@ import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from cim.model.awards import ERASED
+from cim.read import source
 
+ERASED_EMAIL = "erased@invalid"
 EMPTY_BLOB = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # an empty file: shared by everyone
 ZERO = "0" * 40
 AWARDS_FILE = "awards.yml"
@@ -116,10 +119,31 @@ def _student_blobs(mirror: Path, folder: str) -> tuple[set[str], list[str]]:
     return blobs, sorted(authors)
 
 
-def _filter_repo(mirror: Path, student: str, placeholder: str, authors: list[str]) -> None:
+def _emails(mirror: Path, student: str) -> list[str]:
+    """The e-mail addresses ``awards.yml`` (on the default branch) gives the student's awards."""
+    try:
+        text = _git(mirror, "show", f"HEAD:{AWARDS_FILE}")
+    except ErasureError:
+        return []
+    data = source.parse(text, AWARDS_FILE).data
+    awards = data.get("awards") if isinstance(data, dict) else None
+    return sorted(
+        {
+            str(a["email"])
+            for a in awards or []
+            if isinstance(a, dict) and a.get("student") == student and a.get("email")
+        }
+    )
+
+
+def _filter_repo(
+    mirror: Path, student: str, placeholder: str, authors: list[str], emails: list[str]
+) -> None:
     with tempfile.TemporaryDirectory(prefix="cim-erase-") as tmp:
         expressions = Path(tmp) / "expressions.txt"
-        expressions.write_text(f"regex:{id_pattern(student)}==>{placeholder}\n", "utf-8")
+        lines = [f"regex:{id_pattern(student)}==>{placeholder}"]
+        lines += [f"literal:{address}==>{ERASED_EMAIL}" for address in emails]
+        expressions.write_text("\n".join(lines) + "\n", "utf-8")
         args = [
             sys.executable,
             "-m",
@@ -173,6 +197,7 @@ def revoke_in(text: str, placeholder: str, today: dt.date) -> tuple[str, list[st
     revoked = []
     for award in data.get("awards") or []:
         if isinstance(award, dict) and award.get("student") == placeholder:
+            award.pop("email", None)
             number = str(award.get("number"))
             if number not in done:
                 entry = CommentedMap()
@@ -213,7 +238,7 @@ def _revoke(mirror: Path, placeholder: str, today: dt.date) -> list[str]:
     return revoked
 
 
-def check(mirror: Path, student: str, blobs: set[str]) -> list[str]:
+def check(mirror: Path, student: str, blobs: set[str], emails: Sequence[str] = ()) -> list[str]:
     """What of the student any ref still reaches: blobs, paths in their folder, their id."""
     found = []
     objects = _git(mirror, "rev-list", "--all", "--objects")
@@ -224,7 +249,7 @@ def check(mirror: Path, student: str, blobs: set[str]) -> list[str]:
             found.append(f"a version of the student's file is still reachable (as {path or oid})")
         elif path.startswith(folder) or path == folder.rstrip("/"):
             found.append(f"{path} is still in the history")
-    pattern = id_pattern(student)
+    pattern = "|".join([id_pattern(student), *(re.escape(e) for e in emails)])
     refs = _git(mirror, "for-each-ref", "--format=%(refname)").split()
     found += [
         f"the ref {ref} still names the student"
@@ -276,10 +301,11 @@ def erase(
             f"no branch or tag of {source} ever held {folder}; check the id (the folder name)"
         )
     result = Erasure(student, placeholder, out, blobs=len(blobs), authors=committed)
-    _filter_repo(out, student, placeholder, list(authors or ()))
+    emails = _emails(out, student)
+    _filter_repo(out, student, placeholder, list(authors or ()), emails)
     result.revoked = _revoke(out, placeholder, today)
     result.refs = _git(out, "for-each-ref", "--format=%(refname)").split()
-    result.leftovers = check(out, student, blobs)
+    result.leftovers = check(out, student, blobs, emails)
     return result
 
 
