@@ -101,18 +101,19 @@ class Filters:
         return self.cohort is None or s.cohort == self.cohort
 
 
-def _waiting(report: PortfolioReport, awarded: bool) -> tuple[str, ...]:
-    """What a reviewer still has to judge: own-choice entries, until the certificate is awarded
-    (the award is the administrators' last judgement on them)."""
+def _waiting(report: PortfolioReport) -> tuple[str, ...]:
+    """What waits for a reviewer's decision (recorded in ``assessments.yml``): own-choice
+    entries and activities that count only once approved."""
     a = report.assessment
-    if a is None or awarded:
+    if a is None:
         return ()
     items = []
     for r in sorted(a.entries, key=lambda r: r.entry.sort_key()):
-        if r.needs_review:
-            claim = f", claims {r.entry.claim}" if r.entry.claim is not None else ""
+        if r.review == "waiting":
+            kind = "own choice" if r.own_choice else "approval"
+            claim = f", claims {r.entry.claim}" if r.own_choice and r.entry.claim else ""
             day = r.entry.date.isoformat() if r.entry.date else "no date"
-            items.append(f"own choice: {r.title} ({day}{claim})")
+            items.append(f"{kind}: {r.title} ({day}{claim})")
     return tuple(items)
 
 
@@ -148,7 +149,7 @@ def student_status(
         state=state,
         certificate=certificate,
         graduation=p.end if p else None,
-        waiting=_waiting(r, state == AWARDED),
+        waiting=_waiting(r),
         missing=tuple(a.unmet) if a and state not in (AWARDED, REVOKED) else (),
         last_change=last_change,
     )
