@@ -13,6 +13,27 @@ from cim.read.source import Document
 # --- rules.yml ----------------------------------------------------------------------------
 
 
+def _check_cohorts(doc: Document, rules: Rules) -> list[Problem]:
+    """What each cohort says that the schema cannot check."""
+    problems: list[Problem] = []
+    for i, cohort in enumerate(rules.cohorts):
+        if cohort.may_apply is not None and cohort.may_apply >= cohort.threshold:
+            problems.append(
+                doc.problem(["cohorts", i, "may_apply"], "may_apply must be below the threshold.")
+            )
+        if not cohort.exchange and "exchange" in f"{cohort.id} {cohort.title}".lower():
+            problems.append(
+                doc.problem(
+                    ["cohorts", i, "id"],
+                    f"cohort '{cohort.id}' looks like one for exchange students; add "
+                    "`kind: exchange` to it so that they are celebrated by semester "
+                    "(without it they are treated as degree students).",
+                    severity=Severity.WARNING,
+                )
+            )
+    return problems
+
+
 def check_rules(doc: Document, rules: Rules) -> list[Problem]:
     problems: list[Problem] = []
     for section, items in (
@@ -36,21 +57,7 @@ def check_rules(doc: Document, rules: Rules) -> list[Problem]:
                 f"{did_you_mean(rules.default_cohort, cohort_ids)}",
             )
         )
-    for i, cohort in enumerate(rules.cohorts):
-        if cohort.may_apply is not None and cohort.may_apply >= cohort.threshold:
-            problems.append(
-                doc.problem(["cohorts", i, "may_apply"], "may_apply must be below the threshold.")
-            )
-        if not cohort.exchange and "exchange" in f"{cohort.id} {cohort.title}".lower():
-            problems.append(
-                doc.problem(
-                    ["cohorts", i, "id"],
-                    f"cohort '{cohort.id}' looks like one for exchange students; add "
-                    "`kind: exchange` to it so that they are celebrated by semester "
-                    "(without it they are treated as degree students).",
-                    severity=Severity.WARNING,
-                )
-            )
+    problems += _check_cohorts(doc, rules)
     categories = [c.id for c in rules.categories]
     for i, c in enumerate(rules.categories):
         if c.all_or_nothing and c.complete_at is None:
