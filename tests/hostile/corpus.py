@@ -70,6 +70,15 @@ TEXT: dict[str, list[str]] = {
     ],
 }
 
+# Line breaks in every spelling a single-line field must refuse.
+LINE_BREAKS: dict[str, str] = {
+    "line feed (\\n)": "\n",
+    "carriage return (\\r)": "\r",
+    "U+2028 line separator": "\u2028",
+    "U+2029 paragraph separator": "\u2029",
+    "U+0085 next line": "\u0085",
+}
+
 # Text the validator refuses outright, with the words its message must contain.
 REFUSED_TEXT: dict[str, str] = {
     "bidi override \u202eevil": "U+202E",

@@ -4,6 +4,7 @@ noindex, and erasure by removing the folder."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,27 @@ IDENTITY_NUMBERS = {
     "personnummer of a centenarian (+)": "811218+9876",
     "samordningsnummer": "811278-9873",
     "samordningsnummer with century": "19811278-9873",
+    # As word processors and phones write them: other dashes and spaces, invisible characters,
+    # other digits, and the separators people use in dates.
+    "en dash (Word's autocorrect)": "811218\u20139876",
+    "em dash": "811218\u20149876",
+    "minus sign": "811218\u22129876",
+    "hyphen U+2010": "811218\u20109876",
+    "non-breaking hyphen U+2011": "811218\u20119876",
+    "no-break space": "811218\u00a09876",
+    "narrow no-break space": "811218\u202f9876",
+    "zero-width space": "811218\u200b9876",
+    "zero-width joiner between digits": "8112\u200d18-9876",
+    "soft hyphen": "811218\u00ad9876",
+    "fullwidth digits": "\uff18\uff11\uff11\uff12\uff11\uff18-\uff19\uff18\uff17\uff16",
+    "Arabic-Indic digits": "\u0668\u0661\u0661\u0662\u0661\u0668-\u0669\u0668\u0667\u0666",
+    "dashed date with century": "1981-12-18-9876",
+    "dotted date": "81.12.18-9876",
+    "slash": "811218/9876",
+    "dot": "811218.9876",
+    "underscore": "811218_9876",
+    "fullwidth hyphen-minus": "811218\uff0d9876",
+    "figure dash": "811218\u20129876",
 }
 NOT_IDENTITY = ["19811218-9875", "2024-05-01", "+46 36 10 10 00", "CIM-2026-0001", "811232-9876"]
 
@@ -44,12 +66,32 @@ def test_other_numbers_are_not_mistaken_for_identity_numbers(text: str) -> None:
 
 
 PERSONNUMMER = re.compile(
-    r"(?<![0-9])(?:19|20)?([0-9]{2})([0-9]{2})([0-9]{2})[-+ ]?([0-9]{4})(?![0-9])"
+    r"(?<![0-9])(?:19|20)?([0-9]{2})[-./ ]?([0-9]{2})[-./ ]?([0-9]{2})[-+./_ ]?([0-9]{4})"
+    r"(?![0-9])"
 )
 
 
+def _normalised(text: str) -> str:
+    """The plain definition of how a number may be written: compatibility forms folded
+    (NFKC), every decimal digit as 0-9, every dash and the minus sign as '-', every space as
+    ' ', and invisible format characters (zero-width, soft hyphen, bidi marks) dropped."""
+    out = []
+    for ch in unicodedata.normalize("NFKC", text):
+        category = unicodedata.category(ch)
+        if category == "Nd":
+            out.append(str(unicodedata.decimal(ch)))
+        elif category == "Pd" or ch == "\u2212":
+            out.append("-")
+        elif category == "Zs":
+            out.append(" ")
+        elif category != "Cf":
+            out.append(ch)
+    return "".join(out)
+
+
 def _found_by_whole_text_scan(text: str) -> bool:
-    """The plain definition: the pattern tried at every position of the text."""
+    """The plain definition: the pattern tried at every position of the normalised text."""
+    text = _normalised(text)
     for start in range(len(text)):
         m = PERSONNUMMER.match(text, start)
         if m:
@@ -64,7 +106,7 @@ def _found_by_whole_text_scan(text: str) -> bool:
     st.lists(
         st.one_of(
             st.sampled_from(sorted(IDENTITY_NUMBERS.values())),
-            st.text("0123456789-+ xé٣", max_size=16),
+            st.text("0123456789-+ ./_xé٣８\u2013\u2212\u00a0\u200b\u00ad\u0661", max_size=16),
         ),
         max_size=6,
     )
@@ -72,6 +114,20 @@ def _found_by_whole_text_scan(text: str) -> bool:
 def test_the_fast_scan_finds_what_the_plain_definition_finds(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert looks_like_identity_number(text) == _found_by_whole_text_scan(text)
+
+
+def test_the_scan_knows_every_dash_space_and_format_character() -> None:
+    """The scan's own tables of dashes, spaces and invisible characters are Unicode's
+    categories, for the Unicode version this Python has."""
+    for cp in range(0x80, 0x110000):
+        ch = chr(cp)
+        category = unicodedata.category(ch)
+        if category == "Nd":  # a valid number whose tail holds this digit's value
+            value = str(unicodedata.decimal(ch))
+            check = next(c for c in "0123456789" if _luhn("81121898" + value + c))
+            assert looks_like_identity_number(f"811218-98{ch}{check}"), f"U+{cp:04X}"
+        elif category in ("Pd", "Zs", "Cf"):
+            assert looks_like_identity_number(f"811218{ch}9876"), f"U+{cp:04X}"
 
 
 @given(st.text(alphabet=st.characters(max_codepoint=0x2100), max_size=40))
