@@ -30,3 +30,9 @@ def check(repo: Path, pid: str | None = None, deep: bool = False) -> RepositoryR
 def messages(report: RepositoryReport, pid: str) -> str:
     [r] = [r for r in report.portfolios if r.id == pid]
     return "\n".join(p.message for p in r.problems if p.severity == "error")
+
+
+def everything(report: RepositoryReport, pid: str) -> str:
+    """Errors and warnings: advisory findings are warnings."""
+    [r] = [r for r in report.portfolios if r.id == pid]
+    return "\n".join(p.message for p in r.problems)

@@ -11,10 +11,11 @@ from typing import Any
 import fastjsonschema
 import jsonschema
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cim import card
+from cim.site import card
 
 from corpus import LINE_BREAKS
 from helpers import check, messages, portfolio, save
@@ -37,8 +38,19 @@ PATTERNS = sorted({p for path in SCHEMAS for p in _patterns(json.loads(path.read
 
 def _example(pattern: str) -> str:
     """A value the pattern accepts, for the patterns our schemas use."""
-    for candidate in ("ab", "a", "SE", "2025-03-14", "CIM-2026-0001", "https://x", "1", "key-1",
-                      "z6Mk" + "a" * 44, "Anna Lind", "abc"):
+    for candidate in (
+        "ab",
+        "a",
+        "SE",
+        "2025-03-14",
+        "CIM-2026-0001",
+        "https://x",
+        "1",
+        "key-1",
+        "z6Mk" + "a" * 44,
+        "Anna Lind",
+        "abc",
+    ):
         if re.search(pattern, candidate):
             return candidate
     raise AssertionError(f"no example for {pattern}")
@@ -96,7 +108,9 @@ def test_single_line_fields_refuse_line_breaks_and_non_characters(repo: Path, wh
     p = portfolio(repo, ANNA)
     for field in SINGLE_LINE_FIELDS:
         _put(p, field, f"Anna{FORBIDDEN[what]}Lind")
-    save(repo, ANNA, p)
+    # Written with YAML escapes (\u2028, \N …): a raw U+0085 is a line break to YAML itself.
+    text = yaml.safe_dump(p, allow_unicode=False, sort_keys=False, width=1_000_000)
+    (repo / "portfolios" / ANNA / "portfolio.yml").write_text(text, encoding="utf-8")
     found = messages(check(repo, ANNA), ANNA)
     assert found.count("must be one line") == len(SINGLE_LINE_FIELDS), found
 

@@ -20,21 +20,26 @@ LIMITS = {"name": 120, "title": 200, "place": 200, "caption": 300, "language": 4
 
 
 def inject(repo: Path, strings: list[str]) -> None:
-    """Put the strings into every text field of Anna's (awarded) portfolio where they fit."""
+    """Put the strings into every text field of Anna's (awarded) portfolio where they fit
+    (a string of several lines only where several lines are allowed)."""
+
+    def fits(s: str, field: str) -> bool:
+        return len(s) <= LIMITS[field] and "\n" not in s
+
     p = portfolio(repo, ANNA)
-    fitting = [s for s in strings if len(s) <= LIMITS["name"]] or ["Anna"]
+    fitting = [s for s in strings if fits(s, "name")] or ["Anna"]
     p["name"] = fitting[0]
     p["bio"] = (p["bio"] + " " + " ".join(strings))[:1500]
-    p["languages"] = [s for s in strings if len(s) <= LIMITS["language"]][:20] or ["Swedish"]
+    p["languages"] = [s for s in strings if fits(s, "language")][:20] or ["Swedish"]
     for i, entry in enumerate(p["entries"]):
         s = strings[i % len(strings)]
-        if len(s) <= LIMITS["title"]:
+        if fits(s, "title"):
             entry["title"] = s
-        if len(s) <= LIMITS["place"]:
+        if fits(s, "place"):
             entry["place"] = s
         entry["reflection"] = entry.get("reflection", "") + "\n\n" + s
         for item in entry.get("evidence", []):
-            if len(s) <= LIMITS["caption"]:
+            if fits(s, "caption"):
                 item["caption"] = s
     save(repo, ANNA, p)
 

@@ -95,7 +95,7 @@ def judge_evidence(
     expected = KIND_OF_SUFFIX.get(suffix)
     with open(target, "rb") as handle:
         actual = sniff(handle.read(16))
-        gps = actual == "jpeg" and evidence.jpeg_has_gps(handle)
+        gps = actual in ("jpeg", "png", "webp") and evidence.image_has_gps(handle)
     if expected is None or actual != expected:
         shown = f"a {actual.upper()} file" if actual else "not an image or PDF"
         return [
@@ -119,6 +119,10 @@ def judge_evidence(
         problem = evidence.inspect(Path(target), actual)
         if problem:
             found.append((f"'{name}' cannot be accepted: {problem}.", error))
+        else:
+            hint = evidence.advice(Path(target), actual)
+            if hint:
+                found.append((f"'{name}': {hint}.", warning))
     return found
 
 

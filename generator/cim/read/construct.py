@@ -7,6 +7,7 @@ repository, the examples and the fixtures), in about half its time.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import yaml
@@ -75,11 +76,16 @@ def _scalar(node: yaml.Node, loader: Any) -> Any:
     if isinstance(node, yaml.ScalarNode) and len(node.value) > _MAX_DIGITS and node.tag != _STR:
         raise refuse(node, "this number is far too long; write a short number or quote it")
     try:
-        return loader.construct_object(node)
+        value = loader.construct_object(node)
     except ValueError:
         shown = node.value[:40] if isinstance(node, yaml.ScalarNode) else "…"
         raise refuse(
             node, f"{shown!r} is marked as a number but is not one; write a plain number"
         ) from None
+    # .nan and .inf are numbers to YAML but no amount, date or count: nan compares false with
+    # every limit, so a schema's maximum would let it through.
+    if isinstance(value, float) and not math.isfinite(value):
+        raise refuse(node, f"{node.value!r} is not a number you can use here; write a number")
+    return value
 
 

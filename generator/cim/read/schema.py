@@ -9,6 +9,7 @@ jsonschema to collect every error with its path.
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,6 +35,14 @@ _FORBIDDEN = {
     "certificate": "certificates are issued by the administrators, not in the portfolio",
     "personnummer": "a personal identity number must never be stored here",
 }
+
+
+# The pattern of every single-line field (names, titles, codes, ids, captions): no control
+# characters, line or paragraph separators or non-characters, which break the card drawing,
+# the pages' front matter and line-based outputs. Every pattern ends in `(?!\n)$`: in
+# Python's re (which jsonschema uses) a bare `$` also matches before a final line break.
+ONE_LINE = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\ufdd0-\\ufdef\\ufffe\\uffff]*(?!\\n)$"
+_NOT_ONE_LINE = re.compile("[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def schema_text(kind: Kind) -> str:
@@ -132,6 +141,20 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
                 path,
                 f"{where}: '{error.instance}' is not a date; "
                 "write dates as YYYY-MM-DD, e.g. 2025-03-14.",
+            )
+        ]
+    if error.validator == "pattern" and _schema_of(error).get("pattern") == ONE_LINE:
+        bad = _NOT_ONE_LINE.search(str(error.instance))
+        what = (
+            "a line break"
+            if bad is None or bad.group() in "\n\r\u0085\u2028\u2029"
+            else f"the invisible character U+{ord(bad.group()):04X}"
+        )
+        return [
+            doc.problem(
+                path,
+                f"{where} must be one line of text, but it contains {what}; remove it "
+                "(in YAML, write the value on one line without | or >).",
             )
         ]
     if error.validator == "pattern" and "A-Z]{2}" in _schema_of(error).get("pattern", ""):

@@ -174,10 +174,24 @@ class Document:
     node: yaml.Node | None = None
     text: str = ""
     problems: list[Problem] = field(default_factory=list)
+    _index: dict[int, dict[object, tuple[yaml.Node, yaml.Node]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     @property
     def ok(self) -> bool:
         return self.node is not None
+
+    def _keys_of(self, node: yaml.MappingNode) -> dict[object, tuple[yaml.Node, yaml.Node]]:
+        """The mapping's first key node and value node for each key, indexed once: locating
+        every one of thousands of unknown keys by a walk each would take quadratic time."""
+        index = self._index.get(id(node))
+        if index is None:
+            index = {}
+            for key_node, value_node in node.value:
+                index.setdefault(key_node.value, (key_node, value_node))
+            self._index[id(node)] = index
+        return index
 
     def locate(self, path: Sequence[str | int], key: bool = False) -> tuple[int, int]:
         """Line and column of the value at ``path`` (or of its key, with ``key=True``).
@@ -192,11 +206,10 @@ class Document:
         for step in path:
             found: yaml.Node | None = None
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    if key_node.value == step:
-                        found = value_node
-                        mark = key_node.start_mark if key else value_node.start_mark
-                        break
+                pair = self._keys_of(node).get(step)
+                if pair is not None:
+                    found = pair[1]
+                    mark = pair[0].start_mark if key else pair[1].start_mark
             elif (
                 isinstance(node, yaml.SequenceNode)
                 and isinstance(step, int)

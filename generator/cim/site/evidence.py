@@ -1,4 +1,4 @@
-"""Publishing evidence: web-size copies and thumbnails of images, links to PDFs.
+"""Publishing evidence: web-size copies and thumbnails of images, rebuilt PDFs.
 
 Images are re-encoded with Pillow after applying their EXIF orientation; the new file is built
 from pixels only, so no metadata (EXIF, GPS, XMP, ICC comments) survives. Results are cached by
@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 import zlib
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +22,8 @@ from typing import BinaryIO
 
 from PIL import Image, ImageOps
 
-from cim.checks.evidence import inspect
+from cim.checks.pdf import disarm, text_of
+from cim.checks.text import looks_like_identity_number
 from cim.model.evidence import IMAGE_TYPES, MAX_PIXELS
 
 # Bump when the encoding changes, so that cached files from older versions are not reused.
@@ -55,8 +57,8 @@ class EvidenceStore:
 
     def cached(self, digest: str, kind: str) -> dict[str, Path]:
         base = self.cache / digest[:2] / digest
-        if kind == "pdf":
-            return {"web": base.with_suffix(".pdf")}
+        if kind == "pdf":  # rebuilt without active content (not a copy of the source)
+            return {"web": base.with_name(digest + "-rebuilt.pdf")}
         return {
             "web": base.with_name(digest + "-web.webp"),
             "thumb": base.with_name(digest + "-thumb.webp"),
@@ -103,16 +105,41 @@ def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
     return big.size
 
 
+def _temporary(target: str | Path) -> str:
+    """A new, unique file beside ``target``: two builds (or two workers) writing the same
+    cached file never share a temporary file; os.replace then swaps it in at once."""
+    handle, name = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".", suffix=".tmp")
+    os.close(handle)
+    return name
+
+
 def _save_webp(image: Image.Image, target: str, quality: int) -> None:
-    tmp = target + ".tmp"
-    image.save(tmp, "WEBP", quality=quality, method=4)
-    os.replace(tmp, target)
+    tmp = _temporary(target)
+    try:
+        image.save(tmp, "WEBP", quality=quality, method=4)
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
-def _pdf_copy(source: Path, target: Path) -> None:
-    tmp = target.with_suffix(".tmp")
-    shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+def _pdf_rebuild(source: Path, target: Path) -> str | None:
+    """Publish a PDF as a new file rebuilt from its parsed objects, without active content
+    or metadata (cim.checks.pdf.disarm); the problem in words when it cannot be."""
+    import pikepdf
+
+    tmp = _temporary(target)
+    try:
+        disarm(source, Path(tmp))
+        if looks_like_identity_number(text_of(Path(tmp))):
+            return "its text holds what looks like a personal identity number"
+        os.replace(tmp, target)
+        return None
+    except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
+        return f"it cannot be read as a PDF ({str(exc).rsplit(': ', 1)[-1][:120]})"
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def publish(
@@ -124,6 +151,7 @@ def publish(
     """
     results: dict[Path, Published] = {}
     jobs: list[tuple[Path, str, dict[str, Path]]] = []
+    same: dict[str, list[Path]] = {}  # digest -> every source with that content
     for source in dict.fromkeys(sources):
         suffix = source.suffix.lower().lstrip(".")
         kind = "pdf" if suffix == "pdf" else "image" if suffix in IMAGE_TYPES else ""
@@ -131,24 +159,32 @@ def publish(
             continue
         digest = digest_of(source)
         paths = store.cached(digest, kind)
+        results[source] = _published(store, digest, kind, paths)
+        if digest in same:  # the same content twice: processed once, by one worker
+            same[digest].append(source)
+            continue
+        same[digest] = [source]
         if all(p.exists() for p in paths.values()):
             store.reused += 1
         else:
             paths["web"].parent.mkdir(parents=True, exist_ok=True)
             jobs.append((source, kind, paths))
-        results[source] = _published(store, digest, kind, paths)
+
+    def done(source: Path, problem: str | None, kind: str, paths: dict[str, Path]) -> None:
+        digest = results[source].digest
+        for each in same[digest]:
+            if problem:
+                store.failed.append(f"{each}: {problem}")
+                results.pop(each, None)
+            else:
+                results[each] = _published(store, digest, kind, paths)
 
     images = [(s, p) for s, k, p in jobs if k == "image"]
     for source, kind, paths in jobs:
         if kind == "pdf":
-            problem = inspect(source, "pdf")
-            if problem:
-                store.failed.append(f"{source}: {problem}")
-                results.pop(source, None)
-                continue
-            _pdf_copy(source, paths["web"])
-            store.encoded += 1
-            results[source] = _published(store, results[source].digest, kind, paths)
+            problem = _pdf_rebuild(source, paths["web"])
+            store.encoded += problem is None
+            done(source, problem, kind, paths)
     workers = workers if workers is not None else min(len(images), os.cpu_count() or 1)
     args = [(str(s), str(p["web"]), str(p["thumb"])) for s, p in images]
     if workers > 1 and len(images) > 4:
@@ -157,12 +193,8 @@ def publish(
     else:
         outcomes = [_safe_encode(a) for a in args]
     for (source, paths), outcome in zip(images, outcomes, strict=True):
-        if isinstance(outcome, str):
-            store.failed.append(f"{source}: {outcome}")
-            results.pop(source, None)
-            continue
-        store.encoded += 1
-        results[source] = _published(store, results[source].digest, "image", paths)
+        store.encoded += not isinstance(outcome, str)
+        done(source, outcome if isinstance(outcome, str) else None, "image", paths)
     return results
 
 
