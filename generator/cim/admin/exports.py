@@ -261,15 +261,24 @@ def exchange(report: RepositoryReport, semester: str) -> CallUp:
 
 
 # --- writing -------------------------------------------------------------------------------
+
+# A cell a spreadsheet could read as a formula: = + - @ first, also after leading spaces or
+# tabs, or at the start of any line inside the cell.
+_FORMULA = re.compile(r"(?:^|[\r\n])\s*[=+\-@]")
+
+
 def _cell(value: str) -> str:
-    """Spreadsheets run a cell that starts with = + - @ (or a tab or return) as a formula; a
-    leading apostrophe makes it plain text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """Spreadsheets run a cell that starts with = + - @ as a formula (some also after spaces,
+    a tab or a line break); a leading apostrophe makes it plain text."""
+    return "'" + value if value[:1] in ("\t", "\r", "\n") or _FORMULA.search(value) else value
 
 
 def to_csv(rows: list[Row], columns: Sequence[str]) -> str:
+    """RFC 4180 CSV: lines end in CR LF, so every field that holds a CR or LF is quoted (with
+    LF alone as the line end, a bare CR inside a name was written unquoted and started a new
+    row in a spreadsheet)."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n")
+    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\r\n")
     writer.writeheader()
     writer.writerows({k: _cell(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

@@ -74,7 +74,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _write(args: argparse.Namespace, text: str, rows: int) -> None:
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        Path(args.out).write_text(text, encoding="utf-8", newline="")
         print(f"{rows} row(s) written to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from cim.cli.common import (
     UsageError,
     repository_of,
 )
+from cim.github import escape
 
 
 def _json_pages(path: str) -> list[Any]:
@@ -93,10 +95,17 @@ def cmd_ownership(args: argparse.Namespace) -> int:
         new_owners=new_owners,
         admins=admins,
     )
-    print(decision.summary())
+    # Reasons name files from the pull request: each is kept to one log line, so that no
+    # file name can start a workflow command in this privileged job's log.
+    shown = dataclasses.replace(
+        decision,
+        reasons=[escape.command_data(r) for r in decision.reasons],
+        portfolios=[escape.command_data(p) for p in decision.portfolios],
+    )
+    print(shown.summary())
     if not decision.allowed:
         for reason in decision.reasons:
-            print(f"::error title=Ownership::{reason}")
+            print(f"::error title=Ownership::{escape.command_data(reason)}")
     return EXIT_OK if decision.allowed else EXIT_INVALID
 
 

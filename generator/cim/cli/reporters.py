@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+from cim.github import escape
 from cim.model.awards import Award, Awards
 from cim.model.rules import Rules
 from cim.pipeline import PortfolioReport, RepositoryReport
@@ -160,10 +161,7 @@ def _all(report: RepositoryReport) -> list[Problem]:
 
 
 def _escape(value: str, *, prop: bool = False) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        value = value.replace(":", "%3A").replace(",", "%2C")
-    return value
+    return escape.command_property(value) if prop else escape.command_data(value)
 
 
 def render_github(report: RepositoryReport) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cim.github import git
+from cim.github import escape, git
 from cim.github.ownership import portfolio_of
 from cim.model.layout import SCHEME_FILES
 from cim.pipeline import PortfolioReport, RepositoryReport, check_repository
@@ -174,21 +174,21 @@ def render_markdown(d: Diff) -> str:
     if not d.portfolios:
         lines.append("No portfolio changes.")
     for p in d.portfolios:
-        lines.append(f"### {p.headline()}")
+        lines.append(f"### {escape.markdown(p.headline())}")
         for e in p.entries:
             pts = {
                 "added": f"+{e.points_after}",
                 "removed": f"was {e.points_before}",
                 "changed": f"{e.points_before} → {e.points_after}",
             }[e.kind]
-            why = f" ({e.why})" if e.why else ""
-            lines.append(f"- {e.kind}: {e.title} ({e.date}) — {pts} points{why}")
+            why = f" ({escape.markdown(e.why)})" if e.why else ""
+            lines.append(f"- {e.kind}: {escape.markdown(e.title)} ({e.date}) — {pts} points{why}")
         if p.review:
             lines.append("")
             lines.append(
                 "**Needs the reviewer's judgement (own choice, or approval in assessments.yml):**"
             )
-            lines += [f"- {item}" for item in p.review]
+            lines += [f"- {escape.markdown(item)}" for item in p.review]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
