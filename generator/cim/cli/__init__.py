@@ -120,7 +120,12 @@ def _silence_stdout() -> None:
 
 def run() -> None:
     """The `cim` command: :func:`main`, with a reader that went away (``cim … | head``) taken
-    calmly."""
+    calmly, and a closed one (``cim … >&-``) too: Python then has no ``sys.stdout`` at all."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (until exit)
+    if sys.stdout is None:
+        print("cim: standard output is closed; the result is not shown", file=sys.stderr)
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (until exit)
     code = main()
     try:
         sys.stdout.flush()

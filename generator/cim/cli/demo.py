@@ -19,16 +19,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     root = repository_of(args)
     out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
-        raise UsageError(f"{out} is not empty; choose a new folder")
-    awards = generate(
-        root,
-        out,
-        args.students,
-        args.seed,
-        today=args.today,
-        progress=lambda message: print(message, file=sys.stderr),
-    )
+    if args.students < 0:
+        raise UsageError("--students must be 0 or more")
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError(f"{out} is not an empty folder; choose a new folder")
+    try:
+        awards = generate(
+            root,
+            out,
+            args.students,
+            args.seed,
+            today=args.today,
+            progress=lambda message: print(message, file=sys.stderr),
+        )
+    except ValueError as exc:  # no usable rules.yml and activities.yml to take the scheme from
+        raise UsageError(
+            f"{exc}; run cim demo inside a CIM repository or name one with --repo"
+        ) from None
     print(f"{args.students} portfolios and {awards} awards written to {out}.")
     print(f"Check them with: cim validate --repo {out}")
     return EXIT_OK
