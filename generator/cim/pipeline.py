@@ -25,6 +25,7 @@ from cim.checks.assessments import unmatched
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
 from cim.model.assessments import Judgements, judgements_from
+from cim.checks.shared import check_shared, shared_files
 from cim.model.awards import Awards
 from cim.model.catalogue import Catalogue, catalogue_from
 from cim.model.layout import (
@@ -268,9 +269,17 @@ def check_repository(
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
     with no_cyclic_gc():
-        reports, files = _check_all(
-            root, chosen, scheme, today, deep, workers, lambda: awards_file.read(root)
+        reports, (files, shared) = _check_all(
+            root,
+            chosen,
+            scheme,
+            today,
+            deep,
+            workers,
+            lambda: (awards_file.read(root), shared_files(folders)),
         )
+        for report in reports:  # the same evidence in two students' folders
+            report.problems += check_shared(root, report.folder, shared)
         scored = {r.id: r.assessment for r in reports}
         assessments = {folder.name: scored.get(folder.name) for folder in folders}
         rules = scheme.rules
