@@ -7,6 +7,15 @@ from dataclasses import dataclass, field
 
 from cim.scoring.verdict import Assessment
 
+# A count below this is shown as "fewer than 5": with small numbers, a figure, a bar or a
+# column can point at one student (the one who did not consent, say).
+SMALL = 5
+
+
+def cell(count: int) -> str:
+    """A count as the site shows it: small counts (1–4) are not given exactly."""
+    return f"fewer than {SMALL}" if 0 < count < SMALL else str(count)
+
 
 @dataclass(slots=True)
 class Statistics:
@@ -24,13 +33,17 @@ class Statistics:
 def gather(
     everyone: list[Assessment], published: list[Assessment], titles: dict[str, str], top: int = 10
 ) -> Statistics:
-    """Totals count every valid portfolio; labelled charts use consenting students only, so no
-    label can point at a student who has not agreed to publication."""
+    """The number taking part counts every valid portfolio; everything that describes results
+    (requirements met, the points histogram, the labelled charts) uses consenting students
+    only, so that no figure, taken with another, can tell what a student who did not agree to
+    publication achieved. Small counts are shown as "fewer than 5" (see `cell`)."""
     stats = Statistics(
-        participants=len(everyone), certified=sum(a.met for a in everyone), published=len(published)
+        participants=len(everyone),
+        certified=sum(a.met for a in published),
+        published=len(published),
     )
     main = _main_cohort(everyone)
-    default = [a for a in everyone if a.cohort.id == main]
+    default = [a for a in published if a.cohort.id == main]
     stats.points = [a.points for a in default]
     stats.threshold = default[0].required if default else 0
     activities: Counter[str] = Counter()

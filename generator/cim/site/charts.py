@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 from html import escape
 
+from cim.scoring.stats import SMALL, cell
+
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
@@ -41,6 +43,11 @@ def ring(
     )
 
 
+def _short(count: int) -> str:
+    """A count on a chart: small ones as "<5"."""
+    return f"<{SMALL}" if 0 < count < SMALL else str(count)
+
+
 def bars(
     items: list[tuple[str, int]],
     *,
@@ -55,7 +62,8 @@ def bars(
     row, pad = 30, 8
     label_w = int(width * 0.42)
     max_chars = int((label_w - 8) / 6.8)
-    top = max(scale_max or 0, max(v for _, v in items), 1)
+    # Small counts are drawn as no bar and labelled "<5": a bar's length would tell them.
+    top = max(scale_max or 0, max((v for _, v in items if v >= SMALL), default=0), 1)
     height = row * len(items) + pad
     bar_w = width - label_w - 60
     parts = [
@@ -64,16 +72,16 @@ def bars(
     ]
     for i, (label, value) in enumerate(items):
         y = i * row + pad
-        w = bar_w * value / top
+        w = bar_w * value / top if value >= SMALL else 0
         short = label if len(label) <= max_chars else label[: max_chars - 1].rstrip() + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="cim-chart__label">'
             f"{escape(short)}</text>"
             f'<rect x="{label_w}" y="{y + 2}" width="{_fmt(max(w, 1))}" height="{row - 10}" '
             f'rx="3" class="cim-chart__bar cim-chart__bar--{i % 3}"><title>{escape(label)}: '
-            f"{value} {escape(unit)}</title></rect>"
+            f"{cell(value)} {escape(unit)}</title></rect>"
             f'<text x="{_fmt(label_w + max(w, 1) + 6)}" y="{y + 15}" class="cim-chart__value">'
-            f"{value}</text>"
+            f"{_short(value)}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -96,7 +104,7 @@ def histogram(
     counts = [0] * (bins + 1)
     for v in values:
         counts[min(bins, max(0, v) // step)] += 1
-    top = max(counts) or 1
+    top = max((n for n in counts if n >= SMALL), default=0) or 1
     base, left = height - 36, 36
     col = (width - left - 8) / len(counts)
     parts = [
@@ -105,21 +113,21 @@ def histogram(
         f'<line x1="{left}" y1="{base}" x2="{width - 8}" y2="{base}" class="cim-chart__axis"/>',
     ]
     for i, n in enumerate(counts):
-        h = (base - 16) * n / top
+        h = (base - 16) * n / top if n >= SMALL else 0  # a small count draws no column
         x = left + i * col
         label = f"{i * step}–{(i + 1) * step - 1}" if i < bins else f"{threshold}+"
         css = "cim-chart__bar--met" if i == bins else "cim-chart__bar--0"
         parts.append(
             f'<rect x="{_fmt(x + 2)}" y="{_fmt(base - h)}" width="{_fmt(col - 4)}" '
-            f'height="{_fmt(h)}" rx="2" class="cim-chart__bar {css}"><title>{label}: {n} '
-            f"student(s)</title></rect>"
+            f'height="{_fmt(h)}" rx="2" class="cim-chart__bar {css}"><title>{label}: '
+            f"{cell(n)} student(s)</title></rect>"
             f'<text x="{_fmt(x + col / 2)}" y="{base + 14}" text-anchor="middle" '
             f'class="cim-chart__tick">{label}</text>'
         )
         if n:
             parts.append(
                 f'<text x="{_fmt(x + col / 2)}" y="{_fmt(base - h - 4)}" '
-                f'text-anchor="middle" class="cim-chart__value">{n}</text>'
+                f'text-anchor="middle" class="cim-chart__value">{_short(n)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)

@@ -77,6 +77,10 @@ class SitePlan:
         report = self.by_id.get(student)
         return directory.standing(report, self.awards) if report is not None else ""
 
+    def noindex_urls(self) -> list[str]:
+        """The pages search engines are asked to skip (left out of the sitemap too)."""
+        return [page.url for page in self.pages.values() if page.noindex]
+
     def render(self, src_uri: str) -> str:
         """The HTML body of one page (see :func:`cim.site.render.render`)."""
         from cim.site.render import render

@@ -14,6 +14,7 @@ import jinja2
 from markupsafe import Markup
 
 from cim.model.catalogue import LOCATION_HEADINGS
+from cim.scoring import stats
 from cim.site import charts
 from cim.site.pages import Page, rel
 from cim.site.views import VIEWS
@@ -35,6 +36,7 @@ def environment() -> jinja2.Environment:
     env.filters["paragraphs"] = lambda text: [p.strip() for p in text.split("\n\n") if p.strip()]
     env.filters["kb"] = lambda n: f"{max(1, round(n / 1024))} KB"
     env.filters["date"] = lambda d: d.strftime("%-d %B %Y") if d else ""
+    env.filters["cell"] = stats.cell  # small counts as "fewer than 5"
     env.globals["location_headings"] = LOCATION_HEADINGS
     options = "".join(f'<option value="{k}">{v}</option>' for k, v in LOCATION_HEADINGS.items())
     env.globals["location_options"] = lambda: Markup(options)

@@ -30,6 +30,7 @@ from mkdocs.structure.pages import Page as MkPage
 from cim.credentials import keys
 from cim.pipeline import check_repository
 from cim.site.config import DEFAULT_SITE_URL, config_file
+from cim.site import sitemap
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries
 from cim.site.pages import SiteError
@@ -171,6 +172,8 @@ class CimPlugin(BasePlugin[CimConfig]):
             return content_security_policy(
                 output_content, serving=self.serving, issuer_origin=_origin(config.site_url)
             )
+        if template_name == "sitemap.xml" and self.site is not None:  # before it is gzipped
+            return sitemap.without(output_content, self.site.noindex_urls())
         return output_content
 
     def on_build_error(self, *, error: Exception) -> None:
