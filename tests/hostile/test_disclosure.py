@@ -31,7 +31,7 @@ def test_small_counts_are_shown_as_fewer_than_five() -> None:
 def test_statistics_never_tell_what_a_student_without_consent_achieved(
     repo: Path, tmp_path: Path
 ) -> None:
-    from cim.site.plan import plan
+    from conftest import site_plan as plan
 
     # Erik met the requirements and withdraws his consent.
     p = portfolio(repo, "erik-johansson")

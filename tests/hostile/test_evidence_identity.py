@@ -17,7 +17,7 @@ SARA = "sara-ahmed"
 
 
 def test_another_students_file_is_refused(repo: Path, tmp_path: Path) -> None:
-    from cim.site.plan import plan
+    from conftest import site_plan as plan
 
     source = repo / "portfolios/mei-chen/evidence/uq-transcript.pdf"
     copied = repo / "portfolios" / SARA / "evidence/my-transcript.pdf"

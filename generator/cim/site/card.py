@@ -4,9 +4,11 @@ content, and QR codes are made in parallel: choosing a QR mask is slow in pure P
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import os
+import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -115,9 +117,20 @@ def _card_path(cache: Path, fields: tuple[str, ...]) -> Path:
 
 def _draw_to(job: tuple[str, tuple[str, ...]]) -> None:
     path, fields = Path(job[0]), job[1]
-    tmp = path.with_suffix(".tmp")
-    tmp.write_bytes(draw(*fields))
-    tmp.replace(path)
+    _write(path, draw(*fields))
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a cached file through a temporary file of its own (two builds sharing the cache
+    never write one temporary file together), then swap it in at once."""
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 def cards(jobs: Iterable[tuple[str, ...]], cache: Path, workers: int | None = None) -> list[Path]:
@@ -150,6 +163,15 @@ def _qr(url: str) -> str:
     return svg
 
 
+def image_uri(svg: str) -> str:
+    """A QR code's SVG as a data: URI for an <img>: the SVG comes from the build cache, which
+    is not to be trusted as HTML (inlined, a script in a poisoned cache would run; an image
+    never runs scripts)."""
+    if not svg:
+        return ""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
 def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> dict[str, str]:
     """An inline SVG QR code for each URL, from the cache or made (in parallel) and cached."""
     folder = cache / "qr"
@@ -169,8 +191,6 @@ def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> di
     else:
         made = [_qr(u) for u, _ in missing]
     for (url, path), svg in zip(missing, made, strict=True):
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(svg, encoding="utf-8")
-        tmp.replace(path)
+        _write(path, svg.encode("utf-8"))
         result[url] = svg
     return result

@@ -16,6 +16,7 @@ from cim.model.catalogue import OWN_CHOICE
 from cim.model.semesters import semester_of, semester_title
 from cim.pipeline import PortfolioReport
 from cim.scoring.verdict import Assessment
+from cim.site import card
 from cim.site import guidelines
 from cim.site.certificates import linkedin_url
 from cim.site.pages import Page
@@ -92,7 +93,7 @@ def certificate(site: SitePlan, page: Page) -> Context:
         "award": award,
         "issuer": issuing.issuer,
         "official": issuing.signer.official,
-        "qr": site.certificates.qr.get(page_url + "#verify", ""),
+        "qr": card.image_uri(site.certificates.qr.get(page_url + "#verify", "")),
         "linkedin": linkedin_url(
             name=site.rules.name,
             organization=issuing.issuer.name,

@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import posixpath
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -29,8 +30,8 @@ from mkdocs.structure.pages import Page as MkPage
 
 from cim.credentials import keys
 from cim.pipeline import check_repository
+from cim.site import csp, sitemap
 from cim.site.config import DEFAULT_SITE_URL, config_file
-from cim.site import sitemap
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries
 from cim.site.pages import SiteError
@@ -71,6 +72,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.root = Path(".")
         self.rendered = 0
         self.serving = False
+        self.scripts: tuple[re.Pattern[str], ...] | None = None
         self.pages_started = 0.0
         self.shared = SharedParts()
 
@@ -82,6 +84,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         configured = self.config.repo
         base_dir = Path(config.config_file_path or ".").resolve().parent
         self.root = (base_dir / configured).resolve() if configured else base_dir
+        # The inline scripts the theme (with its overrides) and cim's templates can write:
+        # the only ones the pages' Content-Security-Policy allows.
+        self.scripts = csp.script_shapes([*config.theme.dirs, *csp.own_template_folders()])
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -162,7 +167,10 @@ class CimPlugin(BasePlugin[CimConfig]):
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         return content_security_policy(
-            output, serving=self.serving, issuer_origin=_origin(config.site_url)
+            output,
+            serving=self.serving,
+            issuer_origin=_origin(config.site_url),
+            shapes=self.scripts,
         )
 
     def on_post_template(
@@ -170,7 +178,10 @@ class CimPlugin(BasePlugin[CimConfig]):
     ) -> str | None:
         if template_name.endswith(".html"):
             return content_security_policy(
-                output_content, serving=self.serving, issuer_origin=_origin(config.site_url)
+                output_content,
+                serving=self.serving,
+                issuer_origin=_origin(config.site_url),
+                shapes=self.scripts,
             )
         if template_name == "sitemap.xml" and self.site is not None:  # before it is gzipped
             return sitemap.without(output_content, self.site.noindex_urls())
