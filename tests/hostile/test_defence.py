@@ -70,6 +70,7 @@ def test_every_inline_script_of_the_built_site_is_allowed(built: tuple[Path, str
 
 def test_a_poisoned_qr_code_in_the_cache_is_never_html(repo: Path, tmp_path: Path) -> None:
     from cim.site import card
+
     from conftest import site_plan as plan
 
     cache = tmp_path / "cache"

@@ -53,7 +53,8 @@ def _write_folder(root: Path, building: Path, args: argparse.Namespace) -> None:
             check_repository(root, today=args.today),
             today=args.today,
             site_url=site_url(root),
-            signing_key=signing_key(),
+            signing_key=None if args.sign_later else signing_key(),
+            sign_later=args.sign_later,
             progress=log.info,
         )
     except SiteError as exc:
@@ -71,7 +72,12 @@ def _write_mkdocs(root: Path, building: Path, args: argparse.Namespace) -> None:
 
     try:
         mkdocs.build(
-            root, building, strict=args.strict, today=args.today, epoch=_commit_time(root)
+            root,
+            building,
+            strict=args.strict,
+            today=args.today,
+            epoch=_commit_time(root),
+            sign_later=args.sign_later,
         )
     except mkdocs.BuildFailed as exc:
         raise BuildFailed(str(exc)) from None
@@ -81,7 +87,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     import logging
 
     root = repository_of(args)
-    if args.official and not signing_key():
+    if args.sign_later and signing_key():
+        raise UsageError(
+            "--sign-later builds without the signing key: remove CIM_SIGNING_KEY from this "
+            "step and give it only to `cim sign`"
+        )
+    if args.official and not args.sign_later and not signing_key():
         raise UsageError(
             "--official needs the signing key in CIM_SIGNING_KEY or "
             "CIM_SIGNING_KEY_FILE; nothing was built"
@@ -144,6 +155,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--official",
         action="store_true",
         help="refuse to build without the signing key (for the deployment)",
+    )
+    p.add_argument(
+        "--sign-later",
+        action="store_true",
+        help="an official build without the signing key: `cim sign` adds the signatures",
     )
     p.add_argument(
         "--writer",

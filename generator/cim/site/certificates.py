@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from cim.credentials import badge
+from cim.credentials import badge, later
 from cim.credentials.badge import Issuing
 from cim.credentials.keys import Signer, did_web, signer_for
 from cim.model.awards import Awards
@@ -50,13 +50,18 @@ def issue(
     cache: Path,
     today: dt.date,
     say: Progress,
+    sign_later: bool = False,
 ) -> Certificates:
     """Sign a credential for every award; publish those of consenting students (``published``),
     the status list (dated ``today``, the build's day) and the DID document; keep the others
-    apart for private delivery."""
+    apart for private delivery. With ``sign_later`` the signatures are left out, for
+    `cim sign` (cim.credentials.later)."""
     listed = {k.public: (k.id, k.status) for k in awards.issuer.keys}
+    finish = later.unsigned if sign_later else bytes
     try:
         signer: Signer = signer_for(signing_key, listed)
+        if sign_later:
+            signer = later.placeholder_signer(listed, signer)
         did = did_web(site_url)
     except ValueError as exc:
         raise SiteError(f"cannot sign the certificates: {exc}") from None
@@ -84,7 +89,7 @@ def issue(
         document = badge.open_badge(award, report.portfolio, report.assessment, issuing, programme)
         if not signer.official:
             document["name"] += " (development build: not an official certificate)"
-        signed = badge.dumps(badge.sign(document, issuing, award.date, cache))
+        signed = finish(badge.dumps(badge.sign(document, issuing, award.date, cache)))
         if student not in published:
             private[f"{award.number}.json"] = signed
             continue
@@ -100,7 +105,9 @@ def issue(
     qr = card.qr_codes(
         (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable), cache
     )
-    data[badge.STATUS_LIST_URI] = badge.dumps(badge.status_list(awards, issuing, today, cache))
+    data[badge.STATUS_LIST_URI] = finish(
+        badge.dumps(badge.status_list(awards, issuing, today, cache))
+    )
     data[badge.REASONS_URI] = badge.dumps(badge.revocation_reasons(awards))
     did_json = badge.dumps(badge.did_document(issuing))
     data[".well-known/did.json"] = did_json

@@ -100,6 +100,7 @@ def plan(
     signing_key: str | None = None,
     separate_search: bool = False,
     checking_time: float = 0.0,
+    sign_later: bool = False,
 ) -> SitePlan:
     """Decide every page and file of the public site from the pipeline's ``report``.
 
@@ -147,6 +148,7 @@ def plan(
         cache=store.cache,
         today=today,
         say=say,
+        sign_later=sign_later,
     )
     files = {**site_files(store, evidence.values()), **issued.files}
     site = SitePlan(

@@ -62,6 +62,8 @@ class CimConfig(base.Config):
     """Where processed evidence is kept between builds (default: <repo>/.cache/cim)."""
     workers = c.Optional(c.Type(int))
     """Processes for image work (default: one per CPU)."""
+    sign_later = c.Type(bool, default=False)
+    """An official build without the signing key: `cim sign` adds the signatures after."""
 
 
 class CimPlugin(BasePlugin[CimConfig]):
@@ -107,7 +109,8 @@ class CimPlugin(BasePlugin[CimConfig]):
                 report,
                 site_url=config.site_url or DEFAULT_SITE_URL,
                 separate_search=_search_plugin(config) is not None,
-                signing_key=signing_key(),
+                signing_key=None if self.config.sign_later else signing_key(),
+                sign_later=self.config.sign_later,
                 today=today,
                 cache=cache,
                 workers=self.config.workers,
@@ -293,6 +296,7 @@ def build(
     strict: bool = False,
     today: dt.date | None = None,
     epoch: str | None = None,
+    sign_later: bool = False,
 ) -> None:
     """Build the site of the repository at ``root`` into ``site_dir`` with MkDocs.
 
@@ -313,6 +317,7 @@ def build(
         if not isinstance(plugin, CimPlugin):
             raise BuildFailed(f"{found} does not use the `cim` plugin; add it under plugins:")
         plugin.config["repo"] = str(root)
+        plugin.config["sign_later"] = sign_later
         if today is not None:
             plugin.config["today"] = today
         if dated:
