@@ -85,6 +85,8 @@ REFUSED_TEXT: dict[str, str] = {
     "bidi isolate \u2066x\u2069": "U+2066",
     "escape \u001b[31m": "U+001B",
     "personnummer 19811218-9876": "personal identity number",
+    "personnummer 811218\u20139876 (en dash)": "personal identity number",
+    "personnummer 1981-12-18-9876": "personal identity number",
 }
 
 
@@ -128,5 +130,22 @@ YAML: dict[str, tuple[str, str]] = {
     "byte-order mark": ("\ufeffid: a\n", "byte-order mark"),
     "tabs": ("a:\n\tb: 1\n", "not tabs"),
     "control character": ("a: \x07\n", "control characters are not allowed"),
+    "not a number (.nan)": ("id: sara-ahmed\nx: .nan\n", "not a number you can use"),
+    "infinity (.inf)": ("id: sara-ahmed\nx: -.inf\n", "not a number you can use"),
+    "malformed integer tag": ("x: !!int xyz\n", "is marked as a number but is not one"),
+    "malformed float tag": ("x: !!float xyz\n", "is marked as a number but is not one"),
+    "5,000-digit number": ("x: " + "9" * 5000 + "\n", "far too long"),
+    "line break in a name": ('id: sara-ahmed\nname: "Sara\\nAhmed"\n', "must be one line"),
+    "line separator in a name": ('id: sara-ahmed\nname: "Sara\\LAhmed"\n', "must be one line"),
+    "non-character in a name": ('id: sara-ahmed\nname: "Sara\\uFFFEAhmed"\n', "must be one line"),
+    "country code with a trailing line break": (
+        "id: sara-ahmed\norigin_country: |\n  DE\n",
+        "two-letter country code",
+    ),
+    # 70,000 (the size limit's worth) in test_crashes.py, without the memory tracing here
+    "5,000 unknown keys": (
+        "id: sara-ahmed\n" + "".join(f"k{i}: 1\n" for i in range(5_000)),
+        "unknown key 'k4999'",
+    ),
 }
 INVALID_UTF8 = b"id: a\nname: \xff\xfe\n"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus import REFUSED_TEXT, TEXT, YAML
+from corpus import LINE_BREAKS, REFUSED_TEXT, TEXT, YAML
 from test_files import CONTENT
+from test_outputs import HIDING, NAMES
+from test_pdf import HOSTILE
 from test_privacy import IDENTITY_NUMBERS
 
 
@@ -24,5 +26,9 @@ def test_readme_counts_match_the_corpus() -> None:
     assert rows["Hostile YAML"] == len(YAML)
     assert rows["Hostile evidence content"] == len(CONTENT)
     assert rows["Swedish identity numbers"] == len(IDENTITY_NUMBERS)
+    assert rows["Line breaks in single-line fields"] == len(LINE_BREAKS)
+    assert rows["Active PDFs"] == len(HOSTILE)
+    assert rows["Formulas and line breaks in CSV cells"] == len(NAMES)
+    assert rows["Job-summary tricks"] == len(HIDING)
     paths = 7  # test_files.test_paths_out_of_the_folder_are_refused
     assert rows["Paths and links out of the folder"] == paths
