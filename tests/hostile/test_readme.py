@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus import LINE_BREAKS, REFUSED_TEXT, TEXT, YAML
-from test_files import CONTENT
 from test_outputs import HIDING, NAMES
 from test_pdf import HOSTILE
+
+from corpus import LINE_BREAKS, REFUSED_TEXT, TEXT, YAML
+from test_files import CONTENT
 from test_privacy import IDENTITY_NUMBERS
 
 

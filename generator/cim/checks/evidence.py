@@ -177,7 +177,12 @@ def _inspect_pdf(path: Path) -> str | None:
         text = pdf.text_of(path)
     except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
         reason = str(exc).rsplit(": ", 1)[-1][:120]  # without the file's path
-        return f"it cannot be read as a PDF ({reason}); export or scan it again"
+        also = (
+            " (it also seems to hold JavaScript, actions or embedded files)"
+            if _PDF_ACTIVE.search(path.read_bytes())
+            else ""
+        )
+        return f"it cannot be read as a PDF ({reason}){also}; export or scan it again"
     if active:
         return (
             f"the PDF contains {', '.join(active)} (things a PDF reader could run or open); "

@@ -144,19 +144,7 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
             )
         ]
     if error.validator == "pattern" and _schema_of(error).get("pattern") == ONE_LINE:
-        bad = _NOT_ONE_LINE.search(str(error.instance))
-        what = (
-            "a line break"
-            if bad is None or bad.group() in "\n\r\u0085\u2028\u2029"
-            else f"the invisible character U+{ord(bad.group()):04X}"
-        )
-        return [
-            doc.problem(
-                path,
-                f"{where} must be one line of text, but it contains {what}; remove it "
-                "(in YAML, write the value on one line without | or >).",
-            )
-        ]
+        return [doc.problem(path, _not_one_line(where, str(error.instance)))]
     if error.validator == "pattern" and "A-Z]{2}" in _schema_of(error).get("pattern", ""):
         return [
             doc.problem(
@@ -170,6 +158,19 @@ def _problems(doc: Document, error: ValidationError) -> list[Problem]:
         number = str(error.instance).strip()
         return [doc.problem(path, f"{where}: write the number without quotes: {key}: {number}")]
     return [doc.problem(path, f"{where}: {error.message}.")]
+
+
+def _not_one_line(where: str, value: str) -> str:
+    bad = _NOT_ONE_LINE.search(value)
+    what = (
+        "a line break"
+        if bad is None or bad.group() in "\n\r\u0085\u2028\u2029"
+        else f"the invisible character U+{ord(bad.group()):04X}"
+    )
+    return (
+        f"{where} must be one line of text, but it contains {what}; remove it "
+        "(in YAML, write the value on one line without | or >)."
+    )
 
 
 def _quoted_number(error: ValidationError) -> bool:
