@@ -150,7 +150,8 @@ def test_an_activity_with_evidence(
     server: AttachmentServer,  # noqa: F811 (the fixture imported above)
 ) -> None:
     original = photo((4000, 3000))
-    pdf = (ROOT / "portfolios/anna-lind/evidence/buddy-certificate.pdf").read_bytes()
+    # Oskar's own document (another student's file would be refused as not his own).
+    pdf = (ROOT / "portfolios/oskar-nilsson/evidence/summer-school.pdf").read_bytes()
     server.routes["/user-attachments/assets/7d3c1c52-3a55-4c9e-9f0e-2f1a6f0b9e11"] = Route(
         body=original
     )
