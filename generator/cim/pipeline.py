@@ -24,8 +24,8 @@ from cim.checks import scheme
 from cim.checks.assessments import unmatched
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
-from cim.model.assessments import Judgements, judgements_from
 from cim.checks.shared import check_shared, shared_files
+from cim.model.assessments import Judgements, judgements_from
 from cim.model.awards import Awards
 from cim.model.catalogue import Catalogue, catalogue_from
 from cim.model.layout import (

@@ -24,8 +24,13 @@ def test_small_counts_are_shown_as_fewer_than_five() -> None:
     svg = charts.histogram([100, 100, 100, 10, 10, 10, 10, 10], threshold=100, title="t")
     assert ">3<" not in svg and "100+: 3" not in svg  # "100+: 3" told who met the requirements
     assert "fewer than 5 student(s)" in svg and ">5<" in svg
-    bars = charts.bars([("Language café", 7), ("Buddy", 2)], title="t", unit="students")
+    bars = charts.bars(
+        [("Language café", 7), ("Buddy", 2)], title="t", unit="students", people=True
+    )
     assert ">7<" in bars and ">2<" not in bars and "fewer than 5" in bars
+    # A student's own points (the aims on their portfolio) are not counts of people.
+    own = charts.bars([("Intercultural", 2)], title="t", scale_max=100)
+    assert ">2<" in own and "fewer than 5" not in own
 
 
 def test_statistics_never_tell_what_a_student_without_consent_achieved(

@@ -50,6 +50,7 @@ def _example(pattern: str) -> str:
         "z6Mk" + "a" * 44,
         "Anna Lind",
         "abc",
+        "anna@student.example.se",
     ):
         if re.search(pattern, candidate):
             return candidate

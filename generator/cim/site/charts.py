@@ -55,15 +55,18 @@ def bars(
     unit: str = "points",
     width: int = 560,
     scale_max: int | None = None,
+    people: bool = False,
 ) -> str:
-    """Horizontal bars, one per (label, value), largest first as given."""
+    """Horizontal bars, one per (label, value), largest first as given. With ``people`` the
+    values count students, and counts below SMALL are drawn as no bar and labelled "<5" (a
+    bar's length would tell them); a student's own points are always drawn as they are."""
     if not items:
         return ""
     row, pad = 30, 8
     label_w = int(width * 0.42)
     max_chars = int((label_w - 8) / 6.8)
-    # Small counts are drawn as no bar and labelled "<5": a bar's length would tell them.
-    top = max(scale_max or 0, max((v for _, v in items if v >= SMALL), default=0), 1)
+    shown = [v for _, v in items if not people or v >= SMALL]
+    top = max(scale_max or 0, max(shown, default=0), 1)
     height = row * len(items) + pad
     bar_w = width - label_w - 60
     parts = [
@@ -72,16 +75,16 @@ def bars(
     ]
     for i, (label, value) in enumerate(items):
         y = i * row + pad
-        w = bar_w * value / top if value >= SMALL else 0
+        w = bar_w * value / top if not people or value >= SMALL else 0
         short = label if len(label) <= max_chars else label[: max_chars - 1].rstrip() + "…"
         parts.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end" class="cim-chart__label">'
             f"{escape(short)}</text>"
             f'<rect x="{label_w}" y="{y + 2}" width="{_fmt(max(w, 1))}" height="{row - 10}" '
             f'rx="3" class="cim-chart__bar cim-chart__bar--{i % 3}"><title>{escape(label)}: '
-            f"{cell(value)} {escape(unit)}</title></rect>"
+            f"{cell(value) if people else value} {escape(unit)}</title></rect>"
             f'<text x="{_fmt(label_w + max(w, 1) + 6)}" y="{y + 15}" class="cim-chart__value">'
-            f"{_short(value)}</text>"
+            f"{_short(value) if people else value}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
