@@ -61,3 +61,15 @@ def test_the_template_bio_is_never_published() -> None:
     assert portfolio_from(data, "programme").bio == ""
     data["bio"] = "My own words."
     assert portfolio_from(data, "programme").bio == "My own words."
+
+
+@pytest.mark.parametrize("name", ['Anna: "B" #1', "- Anna", "NO", "Åsa Öberg-Lind", "{Anna}"])
+def test_any_name_is_written_so_that_it_reads_back(
+    scheme: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cim new` writes with a round-trip YAML library, never by pasting text into the
+    template: a name with YAML's own characters is still the same name when read back."""
+    assert main(["new", "anna-b", "--repo", str(scheme), "--name", name]) == 0
+    doc = read(str(scheme / "portfolios/anna-b/portfolio.yml"), "portfolio.yml")
+    assert doc.problems == [] and doc.data["name"] == name
+    assert "# see `programmes:` in rules.yml" in doc.text  # the template's help is kept

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
-from importlib import resources
 from typing import Any
 
 from cim.cli.common import (
@@ -43,19 +42,25 @@ def cmd_new(args: argparse.Namespace) -> int:
         )
     if args.github is not None and not GITHUB_LOGIN.fullmatch(args.github):
         raise UsageError(f"'{args.github}' is not a GitHub username")
-    template = resources.files("cim").joinpath("templates/portfolio.yml").read_text("utf-8")
+    from cim.intake.yamltext import WriteError, new_portfolio
+
     start = args.start or dt.date.today()
-    text = (
-        template.replace("{id}", args.id)
-        .replace("{name}", args.name or "Your Name")
-        .replace("{programme}", args.programme or "nursing")
-        .replace("{start}", start.isoformat())
-        .replace("{end}", (start + dt.timedelta(days=3 * 365)).isoformat())
-    )
+    values: dict[str, Any] = {"id": args.id, "name": args.name or "Your Name"}
     if args.github is not None:
-        # Both come from the command line's checked values, never from free text.
-        owner = f"github: {args.github}\ngithub_id: {args.github_id}\n"
-        text = text.replace("\nprogramme:", f"\n{owner}programme:", 1)
+        values.update(github=args.github, github_id=args.github_id)
+    values["programme"] = args.programme or "nursing"
+    values["studies"] = {
+        "start": start.isoformat(),
+        "end": (start + dt.timedelta(days=3 * 365)).isoformat(),
+    }
+    values["registered"] = start.isoformat()
+    try:
+        # Written by a round-trip YAML library and read back: a name with quotes, colons or
+        # a leading symbol is written so that it reads as the same text.
+        text = new_portfolio(values, f"{PORTFOLIOS_DIR}/{args.id}/{PORTFOLIO_FILE}",
+                             keep_examples=True)
+    except WriteError as exc:
+        raise UsageError(f"the portfolio could not be written: {exc}") from None
     (folder / "evidence").mkdir(parents=True)
     (folder / PORTFOLIO_FILE).write_text(text, encoding="utf-8")
     (folder / "evidence" / ".gitkeep").write_text("", encoding="utf-8")

@@ -127,9 +127,12 @@ def template() -> str:
     return resources.files("cim").joinpath("templates/portfolio.yml").read_text("utf-8")
 
 
-def new_portfolio(values: Mapping[str, Any], display: str = PORTFOLIO_FILE) -> str:
+def new_portfolio(
+    values: Mapping[str, Any], display: str = PORTFOLIO_FILE, *, keep_examples: bool = False
+) -> str:
     """A new portfolio.yml: the template with ``values`` set (keys it has) or added after the
-    key before them in ``values``' order; the template's example bio left out."""
+    key before them in ``values``' order; the template's example bio, country and languages
+    left out unless ``keep_examples`` (for a student who edits the file by hand)."""
     pid = str(values.get("id", "x"))
     filled = (
         template()
@@ -142,7 +145,7 @@ def new_portfolio(values: Mapping[str, Any], display: str = PORTFOLIO_FILE) -> s
         .replace("{end}", "2000-01-01")
     )
     doc = _yaml().load(filled)
-    if "bio" not in values and "bio" in doc:
+    if "bio" not in values and "bio" in doc and not keep_examples:
         del doc["bio"]
     previous = None
     for key, value in values.items():
@@ -154,7 +157,7 @@ def new_portfolio(values: Mapping[str, Any], display: str = PORTFOLIO_FILE) -> s
             doc.insert(at, key, styled)
         previous = key
     for key in ("origin_country", "languages"):  # the template's examples, not the student's
-        if key not in values and key in doc:
+        if key not in values and key in doc and not keep_examples:
             del doc[key]
     return _check(_dump(doc), values, display)
 
