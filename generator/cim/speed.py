@@ -26,7 +26,9 @@ hash; hard links into the site         :mod:`cim.writers.folder`               e
 theme parts rendered once per folder   :mod:`cim.writers.mkdocs`               (SharedParts)
 =====================================  ======================================  ===============
 
-The ``os._exit`` shortcut at the end of ``cim`` was measured at 0.6 % and removed.
+Only the module of the command given is imported (:mod:`cim.cli`): ``cim keys new`` starts in
+0.15 s instead of 0.51 s (median of five whole-process runs). The ``os._exit`` shortcut at the
+end of ``cim`` was measured at 0.6 % and removed.
 """
 
 from __future__ import annotations

@@ -11,59 +11,44 @@ May import anything in ``cim``; nothing in ``cim`` imports this package.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 import traceback
 from collections.abc import Sequence
 
 from cim import __version__
-from cim.cli import (
-    activities,
-    award,
-    build,
-    demo,
-    diff,
-    erase,
-    export,
-    forms,
-    intake,
-    keys,
-    new,
-    ownership,
-    privacy,
-    revoke,
-    sign,
-    status,
-    validate,
-    verify,
-)
 from cim.cli.common import EXIT_USAGE, UsageError, date_argument
 
-# In the order `cim --help` lists them: a student's commands first, then the administrators'.
-COMMANDS = (
-    validate,
-    new,
-    build,
-    sign,
-    verify,
-    status,
-    export,
-    award,
-    revoke,
-    diff,
-    ownership,
-    intake,
-    forms,
-    privacy,
-    erase,
-    demo,
-    keys,
-    activities,
-)
+# Each command and the module that adds it, in the order `cim --help` lists them: a student's
+# commands first, then the administrators'. Only the module of the command given is imported
+# (a command starts without loading the others' libraries); `cim --help` loads them all.
+COMMANDS = {
+    "validate": "validate",
+    "points": "validate",
+    "new": "new",
+    "build": "build",
+    "sign": "sign",
+    "verify": "verify",
+    "status": "status",
+    "export": "export",
+    "award": "award",
+    "revoke": "revoke",
+    "diff": "diff",
+    "ownership": "ownership",
+    "intake": "intake",
+    "forms": "forms",
+    "privacy": "privacy",
+    "erase": "erase",
+    "demo": "demo",
+    "keys": "keys",
+    "activities": "activities",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole command line: the options every command shares, then each command's own."""
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line: the options every command shares, then each command's own — only
+    ``command``'s when it is a known one, else all of them."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
         "--repo",
@@ -85,16 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cim {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command in COMMANDS:
-        command.register(sub, common)
+    wanted = [COMMANDS[command]] if command in COMMANDS else COMMANDS.values()
+    for name in dict.fromkeys(wanted):
+        importlib.import_module(f"cim.cli.{name}").register(sub, common)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one ``cim`` command line and return its exit code (never raises)."""
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(next((w for w in words if not w.startswith("-")), None))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
     try:
