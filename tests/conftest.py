@@ -45,6 +45,19 @@ def repo(tmp_path: Path) -> Path:
     return copy_repo(ROOT, tmp_path / "repo")
 
 
+def pull_request_repository(tmp: Path) -> Path:
+    """A git repository of this repository's demo content (and its administrators' file) on
+    `main`, with a branch `pr` checked out for a pull request's changes."""
+    root = copy_repo(ROOT, tmp / "repo")
+    (root / ".github").mkdir()
+    shutil.copy2(ROOT / ".github/cim-admins.yml", root / ".github/cim-admins.yml")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    git(root, "checkout", "-q", "-b", "pr")
+    return root
+
+
 def site_plan(repo: Path, **options: Any) -> Any:
     """The site plan of another repository: the pipeline's report handed to the planner."""
     from cim.pipeline import check_repository

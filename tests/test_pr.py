@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import pytest
 from cim.cli import main
 from cim.github.ownership import Change, decide
 
-from conftest import ROOT, TODAY, copy_repo, git
+from conftest import ROOT, TODAY, git, pull_request_repository
 
 ANNA, ERIK, NEWCOMER, ADMIN = 910000001, 910000002, 910000555, 910000900
 STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "T": "changed"}
@@ -20,14 +19,7 @@ STATUS = {"A": "added", "M": "modified", "D": "removed", "R": "renamed", "T": "c
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
-    root = copy_repo(ROOT, tmp_path / "repo")
-    (root / ".github").mkdir()
-    shutil.copy2(ROOT / ".github/cim-admins.yml", root / ".github/cim-admins.yml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    git(root, "checkout", "-q", "-b", "pr")
-    return root
+    return pull_request_repository(tmp_path)
 
 
 def commit(repo: Path, message: str = "change") -> None:

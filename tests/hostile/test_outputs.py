@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from cim.admin import exports
 from cim.cli import main
 from cim.github import escape
 
-from conftest import ROOT, TODAY, copy_repo, git
+from conftest import TODAY, git, pull_request_repository
 from helpers import portfolio, save
 
 ANNA_ID = 910000001
@@ -23,14 +22,7 @@ ANNA_ID = 910000001
 
 @pytest.fixture
 def pr_repo(tmp_path: Path) -> Path:
-    root = copy_repo(ROOT, tmp_path / "repo")
-    (root / ".github").mkdir()
-    shutil.copy2(ROOT / ".github/cim-admins.yml", root / ".github/cim-admins.yml")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
-    git(root, "checkout", "-q", "-b", "pr")
-    return root
+    return pull_request_repository(tmp_path)
 
 
 HIDING = [

@@ -81,16 +81,21 @@ def proof_of(document: dict[str, Any], cryptosuite: str = CRYPTOSUITE) -> dict[s
     return matching[0]
 
 
-def verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:
-    """Raise :class:`ProofError` unless ``document``'s proof was made with ``public_key``."""
-    proof = proof_of(document)
+def signature_of(proof: dict[str, Any]) -> bytes:
+    """The signature a proof carries (its multibase ``proofValue``), or ProofError."""
     value = proof.get("proofValue")
     if not isinstance(value, str):
         raise ProofError("the proof has no proofValue")
     try:
-        signature = multibase_decode(value)
+        return multibase_decode(value)
     except KeyError_ as exc:
         raise ProofError(f"the proofValue cannot be read: {exc}") from None
+
+
+def verify(document: dict[str, Any], public_key: Ed25519PublicKey) -> None:
+    """Raise :class:`ProofError` unless ``document``'s proof was made with ``public_key``."""
+    proof = proof_of(document)
+    signature = signature_of(proof)
     options = {k: v for k, v in proof.items() if k != "proofValue"}
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     if "@context" in options:

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld import jsonld  # type: ignore[import-untyped]
 
 from cim.credentials import proofs
-from cim.credentials.keys import KeyError_, b58encode, multibase_decode, public_multibase
+from cim.credentials.keys import b58encode, public_multibase
 from cim.credentials.proofs import ProofError
 
 CRYPTOSUITE = "eddsa-rdfc-2022"
@@ -142,13 +142,7 @@ def verify(
 ) -> None:
     """Raise :class:`ProofError` unless the proof ``found`` in ``document`` was made with
     ``public_key`` over the document as it is now."""
-    value = found.get("proofValue")
-    if not isinstance(value, str):
-        raise ProofError("the proof has no proofValue")
-    try:
-        signature = multibase_decode(value)
-    except KeyError_ as exc:
-        raise ProofError(f"the proofValue cannot be read: {exc}") from None
+    signature = proofs.signature_of(found)
     options = {k: v for k, v in found.items() if k not in ("proofValue", "@context")}
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     try:
