@@ -259,3 +259,17 @@ def test_capped_points_are_shared_out_as_well_as_possible(
             used[limit] += x
     assert all(used[k] <= caps[k] for k in used)
     assert sum(shared) == _best(claims, caps)
+
+
+def test_an_occasion_without_a_reflection_never_pushes_a_reflected_one_out() -> None:
+    """Found by the property above: three lectures on three dates, the latest with the group's
+    reflection, earned 5 points; an earlier fourth lecture without one must not take the
+    reflected lecture's place in the group."""
+    items = [
+        {"activity": "lecture", "date": "2023-06-02"},
+        {"activity": "lecture", "date": "2024-01-01"},
+        {"activity": "lecture", "date": "2024-01-02", "reflection": "what I learned there"},
+    ]
+    before = scheme_run(items).points
+    assert before == 5
+    assert scheme_run([*items, {"activity": "lecture", "date": "2023-06-01"}]).points == before

@@ -50,12 +50,13 @@ def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
         groups = len(ordered) // size
         while groups and sum(min(len(v), groups) for v in per_date.values()) < size * groups:
             groups -= 1
-        # Deal each date's occasions round-robin so no group gets one date twice.
-        dealt = [
-            r
-            for day in sorted(per_date, key=lambda d: d or dt.date.min)
-            for r in per_date[day][:groups]
-        ]
+        # Deal each date's occasions round-robin so no group gets one date twice; dates with a
+        # reflected occasion first, so that the groups dealt first carry a reflection (an added
+        # occasion without one must never push a reflected one out of the groups).
+        def first(day: dt.date | None) -> tuple[bool, dt.date]:
+            return (not any(r.reflected for r in per_date[day]), day or dt.date.min)
+
+        dealt = [r for day in sorted(per_date, key=first) for r in per_date[day][:groups]]
     else:
         groups = len(ordered) // size
         dealt = ordered
