@@ -260,3 +260,18 @@ def test_trust_admits_another_issuer_only_when_asked(
     assert "✓ The signature matches: nothing has been changed." in text
     # Its revocation list is the School's, not this issuer's: still not valid.
     assert code == 1 and "✗ The revocation list is not issued by the same issuer." in text
+
+
+def test_the_page_and_cim_verify_say_each_verdict_in_the_same_words() -> None:
+    """verify.js keeps its own copy of the headlines (the browser has no Python); every one it
+    shows must be word for word the one `cim verify` prints."""
+    import json
+    import re
+
+    from cim.credentials.verify import HEADLINES
+
+    script = (ROOT / "site_theme/assets/verify.js").read_text()
+    block = re.search(r"var HEADLINES = (\{.*?\});", script, re.S)
+    assert block, "verify.js no longer has its HEADLINES table"
+    page = json.loads(block.group(1))
+    assert page and all(HEADLINES[outcome] == words for outcome, words in page.items())
