@@ -42,6 +42,9 @@ EXPECTED = {
     "development-key": "not-official",
     "status-from-future": "status-unchecked",
     "expired": "expired",
+    "statement": "genuine",
+    "statement-tampered": "changed",
+    "statement-superseded": "superseded",
 }
 
 
@@ -86,11 +89,11 @@ def cli_verdict(case: verdicts.Case, tmp: Path) -> dict[str, Any]:
     with contextlib.ExitStack() as stack:
         target = str(credential)
         if case.copy_overrides is not None:  # read by URL from another host
-            copy = tmp / "copy" / f"certificates/{case.student}"
-            copy.mkdir(parents=True)
-            (copy / "credential.json").write_bytes(verdicts.dumps(case.credential))
+            copy = tmp / "copy" / case.credential_uri
+            copy.parent.mkdir(parents=True)
+            copy.write_bytes(verdicts.dumps(case.credential))
             base = stack.enter_context(served(tmp / "copy"))
-            target = base + f"certificates/{case.student}/credential.json"
+            target = base + case.credential_uri
         stack.enter_context(contextlib.redirect_stdout(out))
         code = main(["verify", target, "--site", str(school), "--today", TODAY, "--format", "json"])
     result = json.loads(out.getvalue())
@@ -138,7 +141,7 @@ def browser() -> Iterator[Any]:
 def browser_verdict(browser: Any, case: verdicts.Case) -> tuple[str, str]:
     context = browser.new_context()
     serve_as(context, verdicts.SCHOOL_URL, case.site, case.school_overrides)
-    page_uri = f"certificates/{case.student}/credential.json"
+    page_uri = case.credential_uri
     served = {page_uri: verdicts.dumps(case.credential)}
     base = verdicts.SCHOOL_URL
     if case.copy_overrides is not None:
@@ -154,7 +157,7 @@ def browser_verdict(browser: Any, case: verdicts.Case) -> tuple[str, str]:
         )
     page = context.new_page()
     page.clock.set_fixed_time(NOW)
-    page.goto(base + f"certificates/{case.student}/", wait_until="networkidle")
+    page.goto(base + f"{case.kind}/{case.student}/", wait_until="networkidle")
     page.locator("button[data-cim-verify]").click()
     section = page.locator("#verify[data-outcome]")
     section.wait_for(timeout=15_000)
@@ -207,7 +210,7 @@ def digital_bazaar(table: dict[str, verdicts.Case]) -> dict[str, dict[str, str]]
         }
         fetched = ""
         if case.copy_overrides is not None:
-            fetched = verdicts.COPY_URL + f"certificates/{case.student}/credential.json"
+            fetched = verdicts.COPY_URL + case.credential_uri
         lines.append(
             json.dumps(
                 {
@@ -216,6 +219,7 @@ def digital_bazaar(table: dict[str, verdicts.Case]) -> dict[str, dict[str, str]]
                     "school": verdicts.SCHOOL,
                     "didDocument": json.loads(files[".well-known/did.json"]),
                     "statusList": json.loads(files[verdicts.STATUS]),
+                    "statements": json.loads(files["statements/index.json"]),
                     "now": NOW,
                     "fetchedFrom": fetched,
                 }

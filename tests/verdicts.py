@@ -31,6 +31,7 @@ SCHOOL_FILES = (
     "did.json",
     STATUS,
     "credentials/status/revocation-reasons.json",
+    "statements/index.json",
 )
 
 
@@ -46,6 +47,11 @@ class Case:
     site: Path  # the School's site as a verifier finds it at its address
     school_overrides: dict[str, bytes] = field(default_factory=dict)
     copy_overrides: dict[str, bytes] | None = None  # set: the page is opened on another host
+    kind: str = "certificates"  # or "statements": where its page and credential are
+
+    @property
+    def credential_uri(self) -> str:
+        return f"{self.kind}/{self.student}/credential.json"
 
 
 def dumps(doc: Any) -> bytes:
@@ -225,7 +231,36 @@ def cases(official: Path, official_key: Any, development: Path) -> list[Case]:
             official,
         )
     )
-    return rows
+    return rows + statement_cases(official, official_key, method)
+
+
+def statement_cases(official: Path, official_key: Any, method: str) -> list[Case]:
+    """A statement of points as published, changed, and superseded by a later one."""
+    current = json.loads((official / "statements/anna-lind/credential.json").read_text())
+    raised = copy.deepcopy(current)
+    subject = raised["credentialSubject"]
+    subject["narrative"] = re.sub(
+        r"had (\d+)", lambda m: f"had {int(m[1]) + 30}", subject["narrative"]
+    )
+    older = copy.deepcopy(current)
+    older["id"] = older["id"].rsplit("/", 1)[0] + "/2026-09-15.json"
+    older["validFrom"] = "2026-09-15T00:00:00Z"
+    unsigned = {k: v for k, v in older.items() if k != "proof"}
+    older = badge.sign_with(unsigned, official_key, method, "2026-09-15T00:00:00Z")
+    rows = [
+        ("statement", "a statement of points as the School published it", "genuine", current),
+        ("statement-tampered", "a statement of points whose points were raised", "changed", raised),
+        (
+            "statement-superseded",
+            "a statement of points the School has since replaced by a later one",
+            "superseded",
+            older,
+        ),
+    ]
+    return [
+        Case(name, words, outcome, "anna-lind", doc, official, kind="statements")
+        for name, words, outcome, doc in rows
+    ]
 
 
 def school_files(case: Case, into: Path) -> Path:

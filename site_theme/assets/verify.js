@@ -154,8 +154,46 @@
     "not-yet-valid": "Not valid yet.",
     "status-unchecked": "Its revocation status cannot be confirmed.",
     "unreadable": "Not a complete Open Badges 3.0 credential.",
-    "unchecked": "The check could not be completed."
+    "unchecked": "The check could not be completed.",
+    "superseded": "Superseded by a later statement."
   };
+
+  /* A statement of points (cim.credentials.statement) names its student and day in its id,
+     statements/<student>/<YYYY-MM-DD>.json; the School lists each student's newest. */
+  var STATEMENT = "ext:StatementOfPoints";
+
+  function isStatement(doc) {
+    var a = (doc.credentialSubject || {}).achievement || {};
+    return a.achievementType === STATEMENT;
+  }
+
+  function statementParts(id) {
+    var at = String(id || "").lastIndexOf("statements/");
+    if (at < 0) { return null; }
+    var rest = String(id).slice(at + "statements/".length).split("/");
+    if (rest.length !== 2 || !rest[0] || !/\.json$/.test(rest[1])) { return null; }
+    return { base: String(id).slice(0, at), student: rest[0], day: rest[1].replace(/\.json$/, "") };
+  }
+
+  /* Whether a later statement of the same student supersedes this one. */
+  function checkNewest(doc, schoolHost, add, stop) {
+    var parts = statementParts(doc.id);
+    if (!parts) { stop("unreadable", "The statement's id does not name its student and day."); }
+    if (hostOf(parts.base) !== schoolHost) {
+      stop("unchecked", "Its address is not at the issuer's " + schoolHost + ", so whether a later statement replaces it cannot be checked.");
+    }
+    return fetchJson(parts.base + "statements/index.json").then(null, function (error) {
+      stop("unchecked", "The School's list of statements could not be read: " + error.message + ".");
+    }).then(function (listing) {
+      var entry = (listing || {})[parts.student];
+      var newest = entry && typeof entry.date === "string" ? entry.date : "";
+      if (newest > parts.day) {
+        var words = "Superseded by a later statement of " + longDate(newest) + ".";
+        stop("superseded", words + " Ask the holder for the newest one, at " + parts.base + "statements/" + parts.student + "/.", words);
+      }
+      add(true, "No later statement replaces it.");
+    });
+  }
 
   /* Verify a credential (a parsed JSON object). `school` is the School's did:web.
      Resolves to {outcome, headline, checks: [{ok, text}]}; never rejects. */
@@ -242,6 +280,8 @@
         });
       });
     }).then(function () {
+      if (isStatement(credential)) { return checkNewest(credential, schoolHost, add, stop); }
+    }).then(function () {
       if (publicKey === DEVELOPMENT_KEY) {
         stop("not-official", "It is signed with the publicly known development key, which anyone can use: " +
              "this is a test build, not a certificate issued by the School.");
@@ -280,7 +320,8 @@
     verdict.className = "cim-verify__verdict cim-verify__verdict--" + kind;
     verdict.textContent = result.headline + " (The School's keys were checked at " + result.host + ".)";
     if (!ok && result.outcome !== "not-official") {
-      verdict.textContent = result.headline + (result.outcome === "revoked" ? " It is no longer valid." : " It is not valid: see the failed check below.");
+      var after = { revoked: " It is no longer valid.", superseded: " Ask the holder for the newest statement." };
+      verdict.textContent = result.headline + (after[result.outcome] || " It is not valid: see the failed check below.");
     }
     section.setAttribute("data-outcome", result.outcome);
     section.setAttribute("data-result", ok ? "valid" : "invalid");

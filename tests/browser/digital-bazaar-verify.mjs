@@ -116,6 +116,15 @@ async function verify(c) {
     }
     return {outcome: 'changed', detail: said};
   }
+  // The School's policy for statements of points: a later statement supersedes this one.
+  const achievement = (c.credential.credentialSubject || {}).achievement || {};
+  if(achievement.achievementType === 'ext:StatementOfPoints') {
+    const [student, file] = c.credential.id.split('statements/').pop().split('/');
+    const newest = ((c.statements || {})[student] || {}).date || '';
+    if(newest > file.replace(/\.json$/, '')) {
+      return {outcome: 'superseded', detail: 'a later statement of ' + newest};
+    }
+  }
   const proofs = Array.isArray(c.credential.proof) ? c.credential.proof : [c.credential.proof];
   const method = proofs[0].verificationMethod;
   const listed = (c.didDocument.verificationMethod || []).find(m => m.id === method);

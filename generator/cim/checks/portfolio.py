@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from cim.checks.design import check_design
 from cim.checks.files import check_folder, judge_evidence
 from cim.checks.text import check_strings
 from cim.hints import did_you_mean
@@ -89,6 +90,7 @@ def check_portfolio(
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
     problems += check_strings(doc)
+    problems += check_design(doc, portfolio)
     found, files = check_folder(doc, folder, rules)
     problems += found
     seen: dict[str, list[tuple[str, Severity]]] = {}  # each evidence file is judged once

@@ -30,6 +30,7 @@ COMMANDS = {
     "build": "build",
     "sign": "sign",
     "verify": "verify",
+    "statement": "statement",
     "status": "status",
     "export": "export",
     "award": "award",

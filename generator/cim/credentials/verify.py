@@ -13,7 +13,9 @@ Trust is pinned to the School: only its issuer (``did:web:<the School's host>``,
 7. the credential is already valid (``validFrom``) and not expired (``validUntil``);
 8. it is not revoked: the Bitstring Status List is itself checked (signature, issuer, dates)
    before its bit is read, and a revocation is reported with its date and reason;
-9. fetched by URL, it comes from the issuer's own host (a copy elsewhere is not official).
+9. a statement of points is the newest the School lists for its student (a later one
+   supersedes it: ``cim.credentials.statement``);
+10. fetched by URL, it comes from the issuer's own host (a copy elsewhere is not official).
 
 Every outcome has a name and a headline (:data:`HEADLINES`); the browser's Verify button
 (``verify.js``) reaches the same outcome in the same words. The module is long because the
@@ -32,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from cim.credentials import proofs, rdfc
+from cim.credentials import proofs, rdfc, statement
 from cim.credentials.badge import bit_at, decode_bits, identity_hash, reasons_url
 from cim.credentials.keys import (
     DEV_KEY_ID,
@@ -59,6 +61,7 @@ HEADLINES = {
     "unreadable": "Not a complete Open Badges 3.0 credential.",
     "unchecked": "The check could not be completed.",
     "other-recipient": "Genuine, but not issued to that e-mail address.",
+    "superseded": "Superseded by a later statement.",
 }
 
 
@@ -330,6 +333,8 @@ def verify_credential(
     verdict.add("validity", True, f"Valid since {long_date(start.date())}.")
     if _check_status(doc, fetch, verdict, document, now) is not None:
         return verdict
+    if statement.is_statement(doc) and _check_newest(doc, fetch, verdict, host) is not None:
+        return verdict
     if signed.public == public_multibase(development_key().public_key()):
         return verdict.stop(
             "not-official",
@@ -429,6 +434,40 @@ def _check_status(
         text = text.rstrip(".") + "."
         return verdict.stop("revoked", "status", text, detail=text)
     return verdict.stop("revoked", "status", "Revoked by the issuer.")
+
+
+def _check_newest(doc: dict[str, Any], fetch: Fetch, verdict: Verdict, host: str) -> Verdict | None:
+    """Add whether a statement is its student's newest; return the verdict when a later one
+    supersedes it, or when that cannot be told."""
+    found = statement.parts(str(doc.get("id", "")))
+    if found is None:
+        return verdict.stop(
+            "unreadable", "newest", "The statement's id does not name its student and day."
+        )
+    base, student, day = found
+    if host and urlsplit(base).netloc != host:
+        return verdict.stop(
+            "unchecked", "newest", f"Its address is not at the issuer's {host}, so whether a "
+            "later statement replaces it cannot be checked.",
+        )
+    try:
+        listing = fetch(base + statement.LIST_URI)
+    except FetchError as exc:
+        return verdict.stop(
+            "unchecked", "newest", f"The School's list of statements could not be read: {exc}."
+        )
+    later = statement.superseded_by(listing, student, day)
+    if later:
+        words = f"Superseded by a later statement of {long_date(later)}."
+        return verdict.stop(
+            "superseded",
+            "newest",
+            f"{words} Ask the holder for the newest one, at "
+            f"{base}{statement.page_uri(student)}.",
+            detail=words,
+        )
+    verdict.add("newest", True, "No later statement replaces it.")
+    return None
 
 
 def load(target: str, fetch: Fetch) -> Any:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from cim.model.design import Design, design_from
 from cim.speed import compact_pickle
 
 
@@ -91,6 +92,8 @@ class Portfolio:
     public: bool = False
     noindex: bool = False
     bio: str = ""
+    design: Design = field(default_factory=Design)  # the student's choices for their page
+    statement: bool = False  # a signed statement of points on their page
 
 
 def entry_from(data: dict[str, Any], index: int) -> Entry:
@@ -146,4 +149,6 @@ def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
         public=data.get("publish", False),
         noindex=data.get("noindex", False),
         bio="" if is_template_bio(data.get("bio")) else data.get("bio", ""),
+        design=design_from(data.get("design")),
+        statement=data.get("statement", False),
     )

@@ -23,10 +23,11 @@ from cim.model.rules import Rules
 from cim.model.semesters import semester_of, semester_title
 from cim.pipeline import PortfolioReport, RepositoryReport
 from cim.scoring import stats
-from cim.site import certificates, directory
+from cim.site import certificates, directory, statements
 from cim.site.certificates import Certificates
 from cim.site.evidence import EvidenceStore, Published, publish, site_files
 from cim.site.pages import Page, SiteError, site_url_of
+from cim.site.statements import Statements
 from cim.site.views import is_exchange
 
 Progress = Callable[[str], None]
@@ -55,6 +56,7 @@ class SitePlan:
     statistics: stats.Statistics
     store: EvidenceStore
     timings: Mapping[str, float]  # seconds per stage of the build
+    statements: Statements = Statements()  # statements of points students asked for
 
     def title_of(self, kind: str, key: str) -> str:
         """The title of an aim, category, programme or activity (its id when unknown)."""
@@ -71,6 +73,10 @@ class SitePlan:
 
     def award_of(self, student: str) -> Award | None:
         return self.awards.of(student)
+
+    def statement_of(self, student: str) -> str:
+        """The page of the student's statement of points ('' when they have none)."""
+        return f"statements/{student}/" if student in self.statements.days else ""
 
     def standing(self, student: str) -> str:
         """Awarded, certificate revoked, requirements met but not yet awarded, or ''."""
@@ -150,6 +156,14 @@ def plan(
         say=say,
         sign_later=sign_later,
     )
+    stated = statements.issue(
+        statements.wanted(published),
+        issued.issuing,
+        day=today,
+        programme_title=lambda pid: programmes.get(pid, pid),
+        cache=store.cache,
+        sign_later=sign_later,
+    )
     files = {**site_files(store, evidence.values()), **issued.files}
     site = SitePlan(
         root=root,
@@ -163,6 +177,7 @@ def plan(
         files=files,
         data={
             **issued.data,
+            **stated.data,
             "students/index.json": json.dumps(
                 directory.rows(published, awards), ensure_ascii=False, separators=(",", ":")
             ).encode(),
@@ -182,6 +197,7 @@ def plan(
             "evidence": evidenced - started,
             "certificates": time.perf_counter() - evidenced,
         },
+        statements=stated,
     )
     say(f"{len(pages)} pages planned for {len(published)} published portfolio(s)")
     return site
@@ -306,6 +322,8 @@ def _pages(
                     noindex=p.noindex,
                 )
             )
+        if p.statement:
+            listed.append(statements.page(r, scheme, WIDE))
         if is_exchange(r) and p.start:
             key = semester_of(p.start)
             title = f"Exchange students, {semester_title(key)}"

@@ -16,7 +16,7 @@ from cim.model.catalogue import OWN_CHOICE
 from cim.model.semesters import semester_of, semester_title
 from cim.pipeline import PortfolioReport
 from cim.scoring.verdict import Assessment
-from cim.site import card
+from cim.site import card, design
 from cim.site import guidelines
 from cim.site.certificates import linkedin_url
 from cim.site.pages import Page
@@ -67,15 +67,17 @@ def portfolio(site: SitePlan, page: Page) -> Context:
     context = _student(site, page)
     report, a = context["r"], context["a"]
     shown = [r for r in a.entries if r.counts or r.points or r.grouped]
+    # Entries that do not count are for the student (`cim points`, the pull request),
+    # never for the public page.
+    shown.sort(key=lambda r: r.entry.sort_key(), reverse=True)
     return {
         **context,
-        # Entries that do not count are for the student (`cim points`, the pull request),
-        # never for the public page.
-        "counted": sorted(shown, key=lambda r: r.entry.sort_key(), reverse=True),
+        **design.context(site, report, shown),  # the student's choices: featured first …
         "evidence_of": _evidence_of(site, report),
         "countries": countries(a),
         "summary": summary(site, report),
         "award": site.award_of(report.id),
+        "statement": site.statement_of(report.id),
     }
 
 
@@ -102,6 +104,24 @@ def certificate(site: SitePlan, page: Page) -> Context:
             cert_url=page_url,
             cert_id=award.number,
         ),
+        "did": issuing.did,
+        "site_url": issuing.site_url,
+        "verify_address": (page_url + "#verify").split("://", 1)[-1],
+    }
+
+
+def statement(site: SitePlan, page: Page) -> Context:
+    context = _student(site, page)
+    a = context["a"]
+    issuing = site.certificates.issuing
+    page_url = issuing.url(f"statements/{page.key}/")
+    return {
+        **context,
+        "counted": sorted((r for r in a.entries if r.points), key=lambda r: r.entry.sort_key()),
+        "day": site.statements.days[page.key],
+        "issuer": issuing.issuer,
+        "official": issuing.signer.official,
+        "qr": card.image_uri(site.statements.qr.get(page_url + "#verify", "")),
         "did": issuing.did,
         "site_url": issuing.site_url,
         "verify_address": (page_url + "#verify").split("://", 1)[-1],
@@ -140,6 +160,7 @@ VIEWS: dict[str, View] = {
     "students": students,
     "portfolio": portfolio,
     "certificate": certificate,
+    "statement": statement,
     "exchange-index": exchange_index,
     "exchange": exchange,
     "statistics": statistics,
