@@ -42,6 +42,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from cim.admin import exports
 
     root = repository_of(args)
+    if args.what == "portfolio":
+        return _export_portfolio(args, root)
+    if args.id:
+        raise UsageError(f"export {args.what} takes no student id (only `export portfolio ID`)")
     if args.what == "ceremony" and not args.date:
         raise UsageError("export ceremony needs --date: " + exports.DATE_FORMAT)
     if args.what == "exchange" and not args.semester:
@@ -158,6 +162,13 @@ def _export_credentials(args: argparse.Namespace, root: Path) -> int:
     return EXIT_OK
 
 
+def _export_portfolio(args: argparse.Namespace, root: Path) -> int:
+    """One student's own export (their files, credentials and a PDF), for them to keep."""
+    from cim.cli.keep import export_portfolio
+
+    return export_portfolio(args, root)
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add `cim export` to the command line."""
     p = sub.add_parser(
@@ -169,9 +180,18 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "number); with --out the export is recorded in exports.yml. ceremony: who graduates "
         "in the term of --date, who is awarded, who qualifies and who is missing what. "
         "exchange: one semester's exchange students (--semester autumn-2026). credentials: "
-        "every award's signed credential into --out.",
+        "every award's signed credential into --out. portfolio ID: one student's own "
+        "export to keep (portfolio.yml, all evidence, credentials, one PDF) into --out "
+        "(default: export-ID/), with --zip as one zip file.",
     )
-    p.add_argument("what", choices=["ladok", "ceremony", "exchange", "credentials"])
+    p.add_argument("what", choices=["ladok", "ceremony", "exchange", "credentials", "portfolio"])
+    p.add_argument("id", nargs="?", help="portfolio: the student's id (their folder name)")
+    p.add_argument("--zip", action="store_true", help="portfolio: write one .zip file")
+    p.add_argument(
+        "--browser",
+        metavar="PATH",
+        help="portfolio: the Chromium or Chrome that prints the PDF (default: found on PATH)",
+    )
     p.add_argument(
         "--date", type=day_argument, metavar="YYYY-MM-DD", help="the ceremony date (`ceremony`)"
     )
