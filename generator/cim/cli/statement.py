@@ -26,13 +26,16 @@ def cmd_statement(args: argparse.Namespace) -> int:
     from cim.site.statements import issuing_for
 
     root = repository_of(args)
-    day: dt.date = args.as_of or args.today or dt.date.today()
-    report = check_repository(root, today=day, only=[args.id])
+    today: dt.date = args.today or dt.date.today()
+    day: dt.date = args.as_of or today
+    if day > today:
+        raise UsageError(f"--as-of {day} is after today ({today}); a statement tells the past")
+    report = check_repository(root, today=today, only=[args.id])
     found = next((r for r in report.portfolios if r.id == args.id), None)
     if found is None:
         raise UsageError(f"no portfolio '{args.id}' in portfolios/; check the id (`cim points`)")
-    rules = report.scheme.rules
-    if not found.valid or found.portfolio is None or found.assessment is None or rules is None:
+    rules, catalogue = report.scheme.rules, report.scheme.catalogue
+    if not found.valid or found.portfolio is None or rules is None or catalogue is None:
         for problem in found.problems:
             print(problem, file=sys.stderr)
         print(
@@ -48,16 +51,13 @@ def cmd_statement(args: argparse.Namespace) -> int:
         issuing = issuing_for(report.awards, rules, site_url(root), signing_key())
     except SiteError as exc:
         raise UsageError(str(exc)) from None
-    document = statement.signed(
-        found.portfolio,
-        found.assessment,
-        issuing,
-        programme.title if programme else found.portfolio.programme,
-        day,
+    then, a = statement.as_of(
+        found.portfolio, catalogue, rules, report.scheme.judgements.of(args.id), day
     )
+    title = programme.title if programme else then.programme
+    document = statement.signed(then, a, issuing, title, day)
     out = Path(args.out or f"statement-{args.id}-{day.isoformat()}.json")
     out.write_bytes(badge.dumps(document))
-    a = found.assessment
     print(f"{found.portfolio.name}: {a.points} of {a.required} {rules.unit} as of {day}.")
     print(f"Signed statement written to {out}. Check it with `cim verify {out}`.")
     if not issuing.signer.official:

@@ -14,14 +14,18 @@ list names a later day for that student (:func:`superseded_by`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
 from cim.credentials.badge import OB_V3, VC_V2, Issuing, sign, stamp
+from cim.model.assessments import Judgement
+from cim.model.catalogue import Catalogue
 from cim.model.portfolio import Portfolio
-from cim.scoring.verdict import Assessment
+from cim.model.rules import Rules
+from cim.scoring.verdict import Assessment, assess
 
 ACHIEVEMENT_TYPE = "ext:StatementOfPoints"
 LIST_URI = "statements/index.json"
@@ -39,6 +43,22 @@ def credential_uri(student: str) -> str:
 def dated_uri(student: str, day: dt.date) -> str:
     """The statement's own address (its id): the student and the day are in it."""
     return f"statements/{student}/{day.isoformat()}.json"
+
+
+def as_of(
+    portfolio: Portfolio,
+    catalogue: Catalogue,
+    rules: Rules,
+    judgements: Iterable[Judgement],
+    day: dt.date,
+) -> tuple[Portfolio, Assessment]:
+    """The portfolio and its assessment as they stood on ``day``: only the entries finished
+    by then (their last day), and only the reviewers' decisions taken by then (an undated
+    decision counts)."""
+    entries = tuple(e for e in portfolio.entries if e.last_day is not None and e.last_day <= day)
+    then = dataclasses.replace(portfolio, entries=entries)
+    decided = tuple(j for j in judgements if j.decided is None or j.decided <= day)
+    return then, assess(then, catalogue, rules, day, decided)
 
 
 def achievement(issuing: Issuing) -> dict[str, Any]:

@@ -41,7 +41,9 @@ FLAGS = (
 
 def find_browser(given: str | None = None) -> str | None:
     """The browser to print with: ``given``, $CIM_BROWSER, or the first one on the PATH."""
-    for candidate in (given, os.environ.get("CIM_BROWSER"), *NAMES):
+    if given:
+        return shutil.which(given)
+    for candidate in (os.environ.get("CIM_BROWSER"), *NAMES):
         if not candidate:
             continue
         found = shutil.which(candidate)
