@@ -83,6 +83,7 @@ def test_without_a_browser_everything_else_is_written_and_the_way_to_the_pdf_is_
     args = ["export", "portfolio", "mei-chen", "--repo", str(repo), "--today", TODAY]
     code, said, err = run(*args, "--out", str(out), "--zip")
     assert code == 0, err
+    assert f"written to {tmp_path / 'mei.zip'}" in said
     assert "no PDF was made: it needs the Chromium browser" in err
     assert "sudo apt install chromium" in err
     with zipfile.ZipFile(tmp_path / "mei.zip") as z:
