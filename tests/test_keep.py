@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 import os
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -58,7 +59,10 @@ def test_the_export_holds_everything_and_a_pdf_of_the_whole_portfolio(
         assert json.loads((out / "credentials" / name).read_text())["proof"]
     # One PDF: the cover, every counted entry, the points, the certificate.
     reader = PdfReader(str(out / "portfolio.pdf"))
-    text = " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
+    text = " ".join(  # NFKC: the PDF writes "fi" as one ligature
+        " ".join(unicodedata.normalize("NFKC", page.extract_text() or "").split())
+        for page in reader.pages
+    )
     assert text.startswith("105 of 100 points Anna Lind Nurse-to-be who listens across languages")
     assert reader.pages[0].images, "the cover photo is on the first page"
     report = check_repository(repo, today=dt.date.fromisoformat(TODAY), only=["anna-lind"])
