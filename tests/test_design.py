@@ -85,6 +85,30 @@ def test_a_private_photo_is_refused_as_cover(repo: Path) -> None:
     assert "never appears on the public page" in found[0]
 
 
+def test_a_statement_without_publication_is_warned_about(repo: Path) -> None:
+    path = repo / ANNA
+    path.write_text(path.read_text().replace("publish: true", "publish: false"))
+    report = check_repository(repo, today=dt.date.fromisoformat(TODAY), only=["anna-lind"])
+    (warning,) = [str(p) for p in report.portfolios[0].problems if "statement" in p.message]
+    assert "warning: a statement is shown on your public page" in warning
+    assert "ask an administrator for one (`cim statement`)" in warning
+
+
+def test_the_headline_is_shown_as_text(repo: Path, tmp_path: Path) -> None:
+    from conftest import site_plan
+
+    path = repo / ANNA
+    path.write_text(
+        path.read_text().replace(
+            "headline: Nurse-to-be", "headline: <img src=x onerror=alert(1)> {{ 7*7 }}"
+        )
+    )
+    site = site_plan(repo, today=dt.date.fromisoformat(TODAY), cache=tmp_path / "c", workers=1)
+    html = site.render("students/anna-lind.md")
+    assert "&lt;img src=x onerror=alert(1)&gt; {{ 7*7 }} who listens" in html
+    assert "<img src=x" not in html
+
+
 def test_the_palette_is_the_schemas_and_the_stylesheets_and_reaches_aa() -> None:
     schema = json.loads((ROOT / "generator/cim/schemas/portfolio.schema.json").read_text())
     assert tuple(schema["properties"]["design"]["properties"]["accent"]["enum"]) == ACCENTS

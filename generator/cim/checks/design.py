@@ -42,6 +42,16 @@ def check_design(doc: Document, portfolio: Portfolio) -> list[Problem]:
         seen.add(key)
         if not any((e.activity, e.date) == key for e in portfolio.entries):
             problems.append(doc.problem(where, _no_such_entry(portfolio, wanted.activity, key)))
+    if portfolio.statement and not portfolio.public:
+        problems.append(
+            doc.problem(
+                ["statement"],
+                "a statement is shown on your public page, and without `publish: true` there "
+                "is none; add `publish: true`, or ask an administrator for one "
+                "(`cim statement`).",
+                severity=Severity.WARNING,
+            )
+        )
     return problems
 
 
