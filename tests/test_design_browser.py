@@ -129,5 +129,8 @@ def test_the_statement_page_passes_axe_and_prints_on_one_page(
         assert "Statement of CIM points" in text and "It is not the certificate" in text
     page.click("button[data-cim-verify]")
     page.locator("#verify[data-outcome]").wait_for(timeout=15_000)
+    verdict = page.inner_text("#verify")  # a development build: the same words as cim verify
+    assert "The signature is intact, but this is not an official statement." in verdict
+    assert "No later statement replaces it." in verdict
     assert serious_violations(page) == [], scheme
     context.close()

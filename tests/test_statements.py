@@ -89,7 +89,8 @@ def test_cim_statement_as_of_a_day_and_superseded_by_the_sites(
         "--site", str(built[0]), "--today", TODAY,
     )
     assert "✓ No later statement replaces it." in out
-    assert "NOT VALID: The signature is intact, but this is not an official certificate." in out
+    assert "this is a test build, not a statement issued by the School." in out
+    assert "NOT VALID: The signature is intact, but this is not an official statement." in out
 
 
 def test_cim_statement_refuses_an_unknown_or_broken_portfolio(repo: Path, tmp_path: Path) -> None:

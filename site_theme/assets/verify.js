@@ -282,14 +282,17 @@
     }).then(function () {
       if (isStatement(credential)) { return checkNewest(credential, schoolHost, add, stop); }
     }).then(function () {
+      /* A statement is never called a certificate, not even an unofficial one. */
+      var noun = isStatement(credential) ? "statement" : "certificate";
+      var unofficial = noun === "statement" ? "The signature is intact, but this is not an official statement." : null;
       if (publicKey === DEVELOPMENT_KEY) {
         stop("not-official", "It is signed with the publicly known development key, which anyone can use: " +
-             "this is a test build, not a certificate issued by the School.");
+             "this is a test build, not a " + noun + " issued by the School.", unofficial);
       }
       var served = location.host;
       if (served !== schoolHost && location.protocol !== "file:") {
         stop("not-official", "This page is served from " + served + ", not from the School's address " + schoolHost +
-             ": it is a copy. The original is at " + (credential.id || "").replace(/credential\.json$/, "") + ".");
+             ": it is a copy. The original is at " + (credential.id || "").replace(/credential\.json$/, "") + ".", unofficial);
       }
       outcome = "genuine";
     }).then(null, function (error) {

@@ -335,12 +335,20 @@ def verify_credential(
         return verdict
     if statement.is_statement(doc) and _check_newest(doc, fetch, verdict, host) is not None:
         return verdict
+    # A statement is never called a certificate, not even an unofficial one.
+    noun = "statement" if statement.is_statement(doc) else "certificate"
+    unofficial = (
+        "The signature is intact, but this is not an official statement."
+        if noun == "statement"
+        else ""  # a certificate's headline is the table's (HEADLINES)
+    )
     if signed.public == public_multibase(development_key().public_key()):
         return verdict.stop(
             "not-official",
             "official",
             "It is signed with the publicly known development key, which anyone can use: "
-            "this is a test build, not a certificate issued by the School.",
+            f"this is a test build, not a {noun} issued by the School.",
+            detail=unofficial,
         )
     copy = urlsplit(fetched_from).netloc
     if fetched_from and host and copy != host:
@@ -350,6 +358,7 @@ def verify_credential(
             "address",
             f"It was read from {copy}, not from the School's address {host}: it is a copy. "
             f"The original is at {origin}.",
+            detail=unofficial,
         )
     verdict.outcome = GENUINE
     return verdict
