@@ -31,15 +31,16 @@ from mkdocs.structure.pages import Page as MkPage
 from cim.credentials import keys
 from cim.pipeline import check_repository
 from cim.site import csp, sitemap
+from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries
-from cim.site.pages import SiteError
+from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
+from cim.site.reuse import PageCache, chrome_key, page_key
 from cim.writers.folder import place_files
 
 log = logging.getLogger("mkdocs.plugins.cim")
-
 
 
 def signing_key() -> str | None:
@@ -49,6 +50,8 @@ def signing_key() -> str | None:
         return keys.from_environment()
     except ValueError as exc:
         raise PluginError(str(exc)) from None
+
+
 class CimConfig(base.Config):
     """The plugin's settings. ``cim build`` sets them directly; in mkdocs.yml each can be taken
     from the environment with MkDocs' own ``!ENV`` tag (as this repository's mkdocs.yml does
@@ -77,6 +80,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.scripts: tuple[re.Pattern[str], ...] | None = None
         self.pages_started = 0.0
         self.shared = SharedParts()
+        self.reuse: PageCache | None = None
+        self.chrome = ""  # the key of what every generated page shares (cim.site.reuse)
+        self.bodies: dict[str, tuple[str, str]] = {}  # src_uri → (body, key) of pages to keep
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects its own inline live-reload script into every page.
@@ -122,11 +128,14 @@ class CimPlugin(BasePlugin[CimConfig]):
         for note in site.notes:
             log.warning("cim: %s", note)
         nav_pages = _nav_sources(config.nav)
+        self._start_reuse(config, cache or self.root / ".cache" / "cim")
         for page in site.pages.values():
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"docs/{page.src_uri} clashes with a generated page; rename or remove it"
                 )
+            if self._reused(page, site, files, config, nav_pages):
+                continue
             inclusion = (
                 InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
             )
@@ -166,15 +175,22 @@ class CimPlugin(BasePlugin[CimConfig]):
         total = len(site.pages)
         if total >= 500 and self.rendered % max(1, total // 10) == 0:
             log.info("cim: rendered %d of %d pages", self.rendered, total)
-        return site.render(page.file.src_uri)
+        kept = self.bodies.get(page.file.src_uri)
+        return kept[0] if kept else site.render(page.file.src_uri)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
-        return content_security_policy(
+        if self.site is not None and page.file.src_uri in self.site.pages:
+            output = compact(output)  # thousands of pages: the theme's indentation adds up
+        output = content_security_policy(
             output,
             serving=self.serving,
             issuer_origin=_origin(config.site_url),
             shapes=self.scripts,
         )
+        kept = self.bodies.get(page.file.src_uri)
+        if kept is not None and self.reuse is not None:
+            self.reuse.keep(kept[1], output)
+        return output
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
@@ -187,6 +203,9 @@ class CimPlugin(BasePlugin[CimConfig]):
                 shapes=self.scripts,
             )
         if template_name == "sitemap.xml" and self.site is not None:  # before it is gzipped
+            if self.reuse is not None and self.reuse.reused:
+                urls = [page.url for page in self.site.pages.values()]
+                output_content = sitemap.with_pages(output_content, urls, config.site_url or "")
             return sitemap.without(output_content, self.site.noindex_urls())
         return output_content
 
@@ -201,6 +220,8 @@ class CimPlugin(BasePlugin[CimConfig]):
             search.search_index.entries.extend(search_entries(self.site))
         if self.site is not None:
             place_files(self.site.files, Path(config.site_dir))
+        if self.reuse is not None:
+            self.reuse.forget_unused()
         self._report()
 
     def _report(self) -> None:
@@ -215,8 +236,64 @@ class CimPlugin(BasePlugin[CimConfig]):
             site.store.encoded,
             site.store.reused,
         )
+        if self.reuse is not None:
+            log.info(
+                "cim: %d unchanged page(s) reused from the cache, %d built",
+                self.reuse.reused,
+                self.reuse.stored,
+            )
         timings = {**site.timings, "pages": time.perf_counter() - self.pages_started}
         log.info("cim: time taken: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
+
+    def _start_reuse(self, config: MkDocsConfig, cache: Path) -> None:
+        """Reuse unchanged pages of the last build (never under `mkdocs serve`, whose pages
+        carry its live-reload script)."""
+        self.bodies = {}
+        self.reuse = None
+        if self.serving:
+            return
+        import material
+        import mkdocs
+
+        theme = config.theme.custom_dir
+        docs = Path(config.docs_dir)
+        self.reuse = PageCache(cache)
+        self.chrome = chrome_key(
+            settings=[
+                f"mkdocs {mkdocs.__version__}",
+                f"mkdocs-material {getattr(material, '__version__', '?')}",
+                Path(config.config_file_path or "").read_text(encoding="utf-8")
+                if config.config_file_path
+                else "",
+                config.site_url or "",
+                repr(config.nav),
+                str(config.use_directory_urls),
+            ],
+            folders=[Path(theme) if theme else docs / "missing-theme", docs],
+        )
+
+    def _reused(
+        self,
+        page: Page,
+        site: SitePlan,
+        files: Files,
+        config: MkDocsConfig,
+        nav_pages: set[str],
+    ) -> bool:
+        """Add ``page`` as its finished HTML from the cache when its key is known (then
+        True). Only pages outside the navigation and the search index are reused: nothing
+        else of the build reads them."""
+        if self.reuse is None or page.search or page.src_uri in nav_pages:
+            return False
+        body = site.render(page.src_uri)
+        key = page_key(self.chrome, page, body)
+        found = self.reuse.find(key)
+        if found is None:
+            self.bodies[page.src_uri] = (body, key)
+            return False
+        dest = File.generated(config, page.src_uri, content="").dest_uri
+        files.append(File.generated(config, dest, abs_src_path=str(found)))
+        return True
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for name in ("portfolios", "rules.yml", "activities.yml"):

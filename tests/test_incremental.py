@@ -1,0 +1,142 @@
+"""Incremental builds are byte for byte clean builds.
+
+A copy of the demo repository (with its own mkdocs.yml, theme overrides and guides) goes
+through a series of changes; after each, `cim build` runs twice with the real MkDocs: once
+reusing the cache of all earlier builds, once clean (a new cache, a new site folder). Both
+sites must hold the same files with the same bytes — and the incremental one must really have
+reused pages, or the comparison would prove nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import ROOT, SOURCE_DATE_EPOCH, TODAY, copy_repo
+
+CIM = [sys.executable, "-m", "cim"]
+
+
+def _project(tmp: Path) -> Path:
+    repo = copy_repo(ROOT, tmp / "repo")
+    for name in ("mkdocs.yml",):
+        shutil.copy2(ROOT / name, repo / name)
+    for folder in ("site_theme", "docs"):
+        shutil.copytree(ROOT / folder, repo / folder)
+    # Start without Fatima's award (the series gives it) and without Oskar (the series adds him).
+    awards = repo / "awards.yml"
+    text = awards.read_text(encoding="utf-8")
+    cut = (
+        "  - number: CIM-2026-0002\n    student: fatima-hassan\n    ceremony: graduation-2026-06\n"
+    )
+    assert cut in text
+    awards.write_text(text.replace(cut, ""), encoding="utf-8")
+    shutil.move(repo / "portfolios" / "oskar-nilsson", tmp / "oskar-nilsson")
+    return repo
+
+
+def _cim(repo: Path, *args: str, cache: Path) -> str:
+    env = {
+        **os.environ,
+        "CIM_CACHE": str(cache),
+        "CIM_TODAY": TODAY,
+        "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
+        "NO_MKDOCS_2_WARNING": "1",
+    }
+    for name in ("CIM_REPO", "CIM_SIGNING_KEY", "CIM_SIGNING_KEY_FILE", "CIM_SITE_URL"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [*CIM, *args, "--repo", str(repo), "--today", TODAY],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout + done.stderr
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Path) -> None:
+    repo = _project(tmp_path)
+    cache = tmp_path / "cache"
+    portfolios = repo / "portfolios"
+    steps: list[tuple[str, Callable[[], object]]] = [
+        ("first build", lambda: None),
+        (
+            "one entry edited",
+            lambda: _edit(portfolios / "jonas-berg/portfolio.yml", "Most of the", "Many of the"),
+        ),
+        (
+            "a portfolio added",
+            lambda: shutil.move(tmp_path / "oskar-nilsson", portfolios / "oskar-nilsson"),
+        ),
+        ("a portfolio removed", lambda: shutil.rmtree(portfolios / "sara-ahmed")),
+        (
+            "an award",
+            lambda: _cim(
+                repo, "award", "fatima-hassan", "--ceremony", "graduation-2026-06", cache=cache
+            ),
+        ),
+        (
+            "a revocation",
+            lambda: _cim(
+                repo, "revoke", "CIM-2025-0001", "--reason", "Given in error", cache=cache
+            ),
+        ),
+        ("rules.yml edited", lambda: _edit(repo / "rules.yml", "name: ", "name: The ")),
+        (
+            "a template edited",
+            lambda: _edit(
+                repo / "site_theme/portfolio.html", "cim-page--portfolio", "cim-page--portfolio x"
+            ),
+        ),
+        (
+            "consent withdrawn",
+            lambda: _edit(
+                portfolios / "anna-lind/portfolio.yml", "publish: true", "publish: false"
+            ),
+        ),
+    ]
+    reused = 0
+    for number, (what, change) in enumerate(steps):
+        change()
+        incremental = tmp_path / f"incremental-{number}"
+        clean = tmp_path / f"clean-{number}"
+        log = _cim(repo, "build", "--out", str(incremental), cache=cache)
+        _cim(repo, "build", "--out", str(clean), cache=tmp_path / f"fresh-{number}")
+        found = re.search(r"(\d+) unchanged page\(s\) reused", log)
+        assert found, log
+        reused += int(found.group(1))
+        ours, theirs = _files(incremental), _files(clean)
+        assert sorted(ours) == sorted(theirs), what
+        different = [name for name in ours if ours[name] != theirs[name]]
+        assert not different, f"after {what}: {different[:5]}"
+    assert reused > 0
+    # Consent withdrawn: nothing of Anna is left in the site, its sitemap, its search index,
+    # its statistics — nor in the cache of finished pages.
+    # (The hand-written guides name her as their example: they are not her data.)
+    site = tmp_path / f"incremental-{len(steps) - 1}"
+    marks = (b"anna-lind", b"Anna Lind")
+    files = _files(site)
+    index = json.loads(files.pop("search/search_index.json"))
+    entries = [e for e in index["docs"] if not e["location"].startswith("guides/")]
+    traces = [name for name, data in files.items() if any(m in data for m in marks)]
+    assert [t for t in traces if not t.startswith("guides/")] == []
+    assert not [e for e in entries if any(m.decode() in json.dumps(e) for m in marks)]
+    assert not any(b"anna-lind" in p.read_bytes() for p in (cache / "pages").iterdir())
