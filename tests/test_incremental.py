@@ -140,3 +140,33 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
     assert [t for t in traces if not t.startswith("guides/")] == []
     assert not [e for e in entries if any(m.decode() in json.dumps(e) for m in marks)]
     assert not any(b"anna-lind" in p.read_bytes() for p in (cache / "pages").iterdir())
+
+
+def test_a_remembered_check_equals_a_fresh_one_until_something_changes(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from cim.cli.reporters import render_json
+    from cim.pipeline import check_repository
+
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    cache = tmp_path / "cache"
+    today = dt.date.fromisoformat(TODAY)
+
+    def same_as_fresh() -> str:
+        kept = render_json(check_repository(repo, today=today, cache=cache))
+        assert kept == render_json(check_repository(repo, today=today))
+        return kept
+
+    first = same_as_fresh()
+    assert len(list((cache / "checks").glob("*.pickle"))) == 8
+    assert same_as_fresh() == first  # every report from the cache
+    # A scheme change (a higher threshold) is seen by every portfolio: nobody is reused.
+    before = set((cache / "checks").glob("*.pickle"))
+    _edit(repo / "rules.yml", "threshold: 100", "threshold: 105")
+    assert same_as_fresh() != first
+    assert not before & set((cache / "checks").glob("*.pickle"))
+    # A portfolio changed is checked again, and so is one whose evidence changed.
+    _edit(repo / "portfolios/jonas-berg/portfolio.yml", "date: 2025-07-14", "date: 2031-07-14")
+    photo = repo / "portfolios/jonas-berg/evidence/medical-tent.jpg"
+    photo.write_bytes(b"not a picture")
+    assert "jonas-berg" in same_as_fresh()

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from cim.checks import awards as awards_file
 from cim.checks import scheme
 from cim.checks.assessments import unmatched
+from cim.checks.memo import CheckMemo
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
 from cim.checks.shared import check_shared, shared_files
@@ -259,25 +260,37 @@ def check_repository(
     only: Iterable[str] | None = None,
     deep: bool = False,
     workers: int | None = None,
+    cache: Path | None = None,
 ) -> RepositoryReport:
     """Check the scheme and every portfolio (or only the ids in ``only``); ``deep`` also
     decodes every image and scans every PDF. Large repositories are checked by ``workers``
-    processes (default: one per CPU); the result does not depend on how many."""
+    processes (default: one per CPU); the result does not depend on how many. With a
+    ``cache`` folder, unchanged portfolios are not checked again (:mod:`cim.checks.memo`);
+    the result is the same."""
     today = today or dt.date.today()
     scheme = load_scheme(root)
     wanted = set(only) if only is not None else None
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
+    memo = CheckMemo(cache, root, today, deep) if cache is not None else None
     with no_cyclic_gc():
-        reports, (files, shared) = _check_all(
+        known = memo.recall(chosen) if memo is not None else {}
+        todo = [f for f in chosen if f not in known]
+        fresh, (files, shared) = _check_all(
             root,
-            chosen,
+            todo,
             scheme,
             today,
             deep,
             workers,
             lambda: (awards_file.read(root), shared_files(folders)),
         )
+        if memo is not None:  # kept before the checks across portfolios add to them
+            memo.remember(zip(todo, fresh, strict=True))
+            if only is None:
+                memo.forget_others()
+        known.update(zip(todo, fresh, strict=True))
+        reports = [known[f] for f in chosen]
         for report in reports:  # the same evidence in two students' folders
             report.problems += check_shared(root, report.folder, shared)
         scored = {r.id: r.assessment for r in reports}

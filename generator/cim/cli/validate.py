@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from pathlib import Path
 from typing import Any
 
 from cim.cli.common import (
@@ -25,7 +27,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     with no_cyclic_gc():
         root = repository_of(args)
         only = portfolio_ids(root, args.paths)
-        report = check_repository(root, today=args.today, only=only, deep=args.deep)
+        cache = args.cache or os.environ.get("CIM_CACHE")
+        report = check_repository(
+            root,
+            today=args.today,
+            only=only,
+            deep=args.deep,
+            cache=Path(cache) if cache else None,
+        )
         if only is not None:
             missing = only - {r.id for r in report.portfolios}
             if missing:
@@ -67,6 +76,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--deep", action="store_true", help="also decode every image and scan every PDF (slower)"
+    )
+    p.add_argument(
+        "--cache",
+        metavar="DIR",
+        help="keep each portfolio's result in DIR and check again only what changed "
+        "(default: $CIM_CACHE when set; otherwise nothing is kept)",
     )
     p.set_defaults(func=cmd_validate)
     p = sub.add_parser(

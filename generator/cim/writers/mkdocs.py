@@ -110,7 +110,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         try:
             say("checking portfolios")
             started = time.perf_counter()
-            report = check_repository(self.root, today=today)
+            report = check_repository(
+                self.root, today=today, cache=cache or self.root / ".cache" / "cim"
+            )
             site = plan(
                 report,
                 site_url=config.site_url or DEFAULT_SITE_URL,
@@ -127,6 +129,27 @@ class CimPlugin(BasePlugin[CimConfig]):
             raise PluginError(str(exc)) from None
         for note in site.notes:
             log.warning("cim: %s", note)
+        self._add_pages(site, files, config, cache)
+        # Processed evidence and cards are linked from the cache into the site after the
+        # build (in on_post_build) rather than copied by MkDocs: thousands of files.
+        for uri, data in sorted(site.data.items()):
+            # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
+            files.append(
+                File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
+            )
+        self.site = site
+        self.rendered = 0
+        # Thousands of reports and pages stay alive for the whole build; without this the
+        # cyclic garbage collector would walk all of them again and again (quadratic time).
+        gc.collect()
+        gc.freeze()
+        self.pages_started = time.perf_counter()
+        return files
+
+    def _add_pages(
+        self, site: SitePlan, files: Files, config: MkDocsConfig, cache: Path | None
+    ) -> None:
+        """Each page of the plan as a generated file (or, unchanged, its finished HTML)."""
         nav_pages = _nav_sources(config.nav)
         self._start_reuse(config, cache or self.root / ".cache" / "cim")
         for page in site.pages.values():
@@ -144,21 +167,6 @@ class CimPlugin(BasePlugin[CimConfig]):
                     config, page.src_uri, content=page.front_matter(), inclusion=inclusion
                 )
             )
-        # Processed evidence and cards are linked from the cache into the site after the
-        # build (in on_post_build) rather than copied by MkDocs: thousands of files.
-        for uri, data in sorted(site.data.items()):
-            # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
-            files.append(
-                File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
-            )
-        self.site = site
-        self.rendered = 0
-        # Thousands of reports and pages stay alive for the whole build; without this the
-        # cyclic garbage collector would walk all of them again and again (quadratic time).
-        gc.collect()
-        gc.freeze()
-        self.pages_started = time.perf_counter()
-        return files
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.shared = SharedParts()
