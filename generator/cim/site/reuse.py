@@ -24,25 +24,20 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
+from cim.checks.memo import add_folder, package_key
 from cim.site.pages import Page
 
 # Bump when what a key covers changes, so that pages cached by older versions are not reused.
 KEY_VERSION = "1"
-_PACKAGE = Path(__file__).resolve().parents[1]  # generator/cim
 
 
-def _add_folder(digest: hashlib._Hash, folder: Path) -> None:
-    """Every file's path and content under ``folder`` (caches and dotfiles left out)."""
+def _add_folder(digest: Any, folder: Path) -> None:
     if not folder.is_dir():
         digest.update(b"\0missing\0" + str(folder.name).encode())
         return
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).as_posix()
-        if not path.is_file() or "__pycache__" in relative or relative.startswith("."):
-            continue
-        digest.update(b"\0file\0" + relative.encode() + b"\0")
-        digest.update(path.read_bytes())
+    add_folder(digest, folder)
 
 
 def chrome_key(*, settings: Iterable[str], folders: Iterable[Path]) -> str:
@@ -50,7 +45,7 @@ def chrome_key(*, settings: Iterable[str], folders: Iterable[Path]) -> str:
     (theme overrides, hand-written pages) and the writer's ``settings`` (configuration text,
     versions, the site's address)."""
     digest = hashlib.sha256(f"cim-page-reuse {KEY_VERSION}".encode())
-    _add_folder(digest, _PACKAGE)
+    digest.update(package_key().encode())
     for folder in folders:
         digest.update(b"\0folder\0")
         _add_folder(digest, folder)

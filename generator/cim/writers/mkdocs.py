@@ -30,7 +30,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from cim.credentials import keys
 from cim.pipeline import check_repository
-from cim.site import csp, sitemap
+from cim.site import csp, icons, sitemap
 from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
@@ -137,6 +137,10 @@ class CimPlugin(BasePlugin[CimConfig]):
             files.append(
                 File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
             )
+        # The header's icons, once for the whole site (site_theme/.icons/cim/ uses them).
+        drawn = icons.sprite([Path(folder) / ".icons" for folder in config.theme.dirs])
+        if drawn is not None and files.get_file_from_path(icons.SPRITE) is None:
+            files.append(File.generated(config, icons.SPRITE, content=drawn))
         self.site = site
         self.rendered = 0
         # Thousands of reports and pages stay alive for the whole build; without this the
