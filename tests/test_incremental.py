@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import ROOT, SOURCE_DATE_EPOCH, TODAY, copy_repo
+from conftest import ROOT, SOURCE_DATE_EPOCH, TODAY, copy_repo, git, pull_request_repository
 
 CIM = [sys.executable, "-m", "cim"]
 
@@ -170,3 +170,49 @@ def test_a_remembered_check_equals_a_fresh_one_until_something_changes(tmp_path:
     photo = repo / "portfolios/jonas-berg/evidence/medical-tent.jpg"
     photo.write_bytes(b"not a picture")
     assert "jonas-berg" in same_as_fresh()
+
+
+def test_a_pull_request_checks_deeply_only_the_portfolios_it_changes(tmp_path: Path) -> None:
+    root = pull_request_repository(tmp_path)
+    changed = root / "portfolios/jonas-berg/evidence/medical-tent.jpg"
+    changed.write_bytes(changed.read_bytes()[:300])  # a picture cut short: only decoding sees it
+    git(root, "commit", "-q", "-am", "a changed photo")
+    # The same fault in a portfolio the pull request does not change (as if already merged).
+    untouched = root / "portfolios/anna-lind/evidence/guest-lectures.jpg"
+    untouched.write_bytes(untouched.read_bytes()[:400])
+    command = [*CIM, "validate", "--repo", str(root), "--today", TODAY]
+    env = {k: v for k, v in os.environ.items() if k != "CIM_CACHE"}
+    since = subprocess.run(
+        [*command, "--deep-since", "main"], capture_output=True, text=True, env=env
+    )
+    assert since.returncode == 1
+    assert "medical-tent.jpg' cannot be accepted: the image cannot be read" in since.stdout
+    assert "guest-lectures.jpg' cannot be accepted" not in since.stdout
+    everything = subprocess.run([*command, "--deep"], capture_output=True, text=True, env=env)
+    assert "guest-lectures.jpg' cannot be accepted" in everything.stdout
+    wrong = subprocess.run(
+        [*command, "--deep-since", "nowhere"], capture_output=True, text=True, env=env
+    )
+    assert wrong.returncode == 2 and "'nowhere' is not a commit" in wrong.stderr
+
+
+def test_the_key_of_the_shared_chrome_sees_every_theme_file(tmp_path: Path) -> None:
+    from cim.site.reuse import chrome_key
+
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "site_theme", theme)
+    before = chrome_key(settings=["a"], folders=[theme])
+    assert chrome_key(settings=["a"], folders=[theme]) == before
+    assert chrome_key(settings=["b"], folders=[theme]) != before
+    _edit(theme / ".icons/cim/menu.svg", "#menu", "#close")  # hidden folders count too
+    assert chrome_key(settings=["a"], folders=[theme]) != before
+
+
+def test_header_icons_come_from_one_shared_file(built: tuple[Path, str]) -> None:
+    site, _ = built
+    sprite = (site / "assets/icons.svg").read_text(encoding="utf-8")
+    symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
+    page = (site / "students/anna-lind/index.html").read_text(encoding="utf-8")
+    used = set(re.findall(r'<use href="\.\./\.\./assets/icons\.svg#([^"]+)"', page))
+    assert used and used <= symbols
+    assert "<path" not in page.split("<main", 1)[0]  # no icon drawn inline in the header

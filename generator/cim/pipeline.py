@@ -220,13 +220,24 @@ def _explain(doc: source.Document, report: PortfolioReport) -> list[Problem]:
 
 
 T = TypeVar("T")
+Depth = bool | frozenset[str]  # every portfolio, none, or the ids in the set
+
+
+def is_deep(deep: Depth, folder: Path) -> bool:
+    """Whether the portfolio in ``folder`` gets the deep evidence checks."""
+    return deep if isinstance(deep, bool) else folder.name in deep
+
+
 PARALLEL_FROM = 400  # below this, starting processes costs more than it saves
 _WORKER: dict[str, Any] = {}
 
 
 def _check_chunk(folders: list[Path]) -> list[PortfolioReport]:
     w = _WORKER
-    return [check_portfolio(w["root"], f, w["scheme"], w["today"], w["deep"]) for f in folders]
+    return [
+        check_portfolio(w["root"], f, w["scheme"], w["today"], is_deep(w["deep"], f))
+        for f in folders
+    ]
 
 
 def _check_all(
@@ -234,7 +245,7 @@ def _check_all(
     folders: list[Path],
     scheme: Scheme,
     today: dt.date,
-    deep: bool,
+    deep: Depth,
     workers: int | None,
     meanwhile: Callable[[], T],
 ) -> tuple[list[PortfolioReport], T]:
@@ -242,7 +253,8 @@ def _check_all(
     worker processes check the portfolios)."""
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count <= 1 or len(folders) < PARALLEL_FROM or "fork" not in mp.get_all_start_methods():
-        return [check_portfolio(root, f, scheme, today, deep) for f in folders], meanwhile()
+        checked = [check_portfolio(root, f, scheme, today, is_deep(deep, f)) for f in folders]
+        return checked, meanwhile()
     # Forked workers inherit the loaded scheme; each checks a contiguous chunk, so the order
     # of the reports is the order of the folders.
     _WORKER.update(root=root, scheme=scheme, today=today, deep=deep)
@@ -258,13 +270,14 @@ def check_repository(
     root: Path,
     today: dt.date | None = None,
     only: Iterable[str] | None = None,
-    deep: bool = False,
+    deep: Depth = False,
     workers: int | None = None,
     cache: Path | None = None,
 ) -> RepositoryReport:
     """Check the scheme and every portfolio (or only the ids in ``only``); ``deep`` also
     decodes every image and scans every PDF. Large repositories are checked by ``workers``
-    processes (default: one per CPU); the result does not depend on how many. With a
+    processes (default: one per CPU); the result does not depend on how many. ``deep`` may
+    also be a set of portfolio ids: only those are checked deeply. With a
     ``cache`` folder, unchanged portfolios are not checked again (:mod:`cim.checks.memo`);
     the result is the same."""
     today = today or dt.date.today()
@@ -272,9 +285,9 @@ def check_repository(
     wanted = set(only) if only is not None else None
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
-    memo = CheckMemo(cache, root, today, deep) if cache is not None else None
+    memo = CheckMemo(cache, root, today) if cache is not None else None
     with no_cyclic_gc():
-        known = memo.recall(chosen) if memo is not None else {}
+        known = memo.recall(chosen, lambda f: is_deep(deep, f)) if memo is not None else {}
         todo = [f for f in chosen if f not in known]
         fresh, (files, shared) = _check_all(
             root,

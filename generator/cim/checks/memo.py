@@ -5,10 +5,10 @@ compares portfolios with each other, such as the same evidence in two folders, i
 afresh every time). So its key is the hash of:
 
 * the **scheme key**: this package's own files (code and schemas, so its version too),
-  ``rules.yml``, ``activities.yml``, ``assessments.yml``, the day the dates are judged by,
-  and whether evidence is checked deeply;
-* the **folder**: where it is, ``portfolio.yml`` byte for byte, and every other file's
-  path, size and modification time (an evidence file replaced is a new file).
+  ``rules.yml``, ``activities.yml``, ``assessments.yml`` and the day the dates are judged by;
+* the **folder**: where it is, whether its evidence is checked deeply, ``portfolio.yml`` byte
+  for byte, and every other file's path, size and modification time (an evidence file
+  replaced is a new file).
 
 A changed scheme changes every key, so everything is checked again. Reports live in
 ``<cache>/checks/`` as pickles; the cache keeps only those of the latest full check.
@@ -21,7 +21,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,10 +32,11 @@ PACKAGE = Path(__file__).resolve().parents[1]  # generator/cim
 
 
 def add_folder(digest: Any, folder: Path) -> None:
-    """Every file's path and content under ``folder`` (caches and dotfiles left out)."""
+    """Every file's path and content under ``folder`` (hidden ones too: a theme's icons live
+    in ``.icons/``), Python's byte-code caches left out."""
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if not path.is_file() or "__pycache__" in relative or relative.startswith("."):
+        if not path.is_file() or "__pycache__" in path.parts:
             continue
         digest.update(b"\0file\0" + relative.encode() + b"\0")
         digest.update(path.read_bytes())
@@ -49,9 +50,9 @@ def package_key() -> str:
     return digest.hexdigest()
 
 
-def scheme_key(root: Path, today: dt.date, deep: bool) -> str:
+def scheme_key(root: Path, today: dt.date) -> str:
     """The key of what every portfolio's check depends on besides its own folder."""
-    digest = hashlib.sha256(f"cim-check-memo {MEMO_VERSION} {today} {deep}".encode())
+    digest = hashlib.sha256(f"cim-check-memo {MEMO_VERSION} {today}".encode())
     digest.update(package_key().encode())
     for name in ("rules.yml", "activities.yml", "assessments.yml"):
         path = root / name
@@ -60,9 +61,9 @@ def scheme_key(root: Path, today: dt.date, deep: bool) -> str:
     return digest.hexdigest()
 
 
-def folder_key(scheme: str, folder: Path) -> str:
+def folder_key(scheme: str, folder: Path, deep: bool) -> str:
     """The key of one portfolio folder's report under the scheme key ``scheme``."""
-    digest = hashlib.sha256(scheme.encode() + b"\0" + str(folder).encode())
+    digest = hashlib.sha256(f"{scheme}\0{folder}\0{deep}".encode())
     for base, dirs, names in os.walk(folder):
         dirs.sort()
         for name in sorted(names):
@@ -83,17 +84,18 @@ def folder_key(scheme: str, folder: Path) -> str:
 class CheckMemo:
     """The reports of unchanged portfolios, from ``<cache>/checks/``."""
 
-    def __init__(self, cache_dir: Path, root: Path, today: dt.date, deep: bool) -> None:
+    def __init__(self, cache_dir: Path, root: Path, today: dt.date) -> None:
         self.folder = cache_dir / "checks"
-        self.scheme = scheme_key(root, today, deep)
+        self.scheme = scheme_key(root, today)
         self.keys: dict[Path, str] = {}
         self.reused = 0
 
-    def recall(self, folders: Iterable[Path]) -> dict[Path, Any]:
-        """The kept report of each folder that has one."""
+    def recall(self, folders: Iterable[Path], deep: Callable[[Path], bool]) -> dict[Path, Any]:
+        """The kept report of each folder that has one (``deep``: whether a folder's evidence
+        is checked deeply)."""
         found: dict[Path, Any] = {}
         for folder in folders:
-            key = self.keys[folder] = folder_key(self.scheme, folder)
+            key = self.keys[folder] = folder_key(self.scheme, folder, deep(folder))
             try:
                 with open(self.folder / f"{key}.pickle", "rb") as handle:
                     found[folder] = pickle.load(handle)

@@ -32,7 +32,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             root,
             today=args.today,
             only=only,
-            deep=args.deep,
+            deep=frozenset(_changed_since(root, args.deep_since)) if args.deep_since else args.deep,
             cache=Path(cache) if cache else None,
         )
         if only is not None:
@@ -41,6 +41,28 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
         sys.stdout.write(REPORTERS[args.format](report))
         return EXIT_OK if report.ok else EXIT_INVALID
+
+
+def _changed_since(root: Path, base: str) -> set[str]:
+    """The portfolios with a file changed between ``base`` and the current commit."""
+    from cim.github import git
+    from cim.github.ownership import portfolio_of
+
+    try:
+        changes = git.changed(root, git.resolve(root, base), git.resolve(root, "HEAD"))
+    except git.GitError:
+        raise UsageError(
+            f"--deep-since: '{base}' is not a commit of the repository at {root}; give the "
+            "branch or commit the pull request starts from (fetch it first)"
+        ) from None
+    return {
+        pid
+        for _, path, old in changes
+        for p in (path, old)
+        if p
+        for pid in [portfolio_of(p)]
+        if pid
+    }
 
 
 def cmd_points(args: argparse.Namespace) -> int:
@@ -76,6 +98,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--deep", action="store_true", help="also decode every image and scan every PDF (slower)"
+    )
+    p.add_argument(
+        "--deep-since",
+        metavar="REF",
+        help="check deeply only the portfolios changed since the commit REF (a pull "
+        "request's base): unchanged evidence was checked when it was merged",
     )
     p.add_argument(
         "--cache",
