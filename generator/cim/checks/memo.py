@@ -95,7 +95,11 @@ class CheckMemo:
         is checked deeply)."""
         found: dict[Path, Any] = {}
         for folder in folders:
-            key = self.keys[folder] = folder_key(self.scheme, folder, deep(folder))
+            depth = deep(folder)
+            key = folder_key(self.scheme, folder, depth)
+            # Named by depth too: a deep check (the deployment's) and a plain one (the
+            # build's) of the same folder each keep their own result.
+            key = self.keys[folder] = f"{'deep' if depth else 'plain'}-{key}"
             try:
                 with open(self.folder / f"{key}.pickle", "rb") as handle:
                     found[folder] = pickle.load(handle)
@@ -118,9 +122,11 @@ class CheckMemo:
                     os.unlink(tmp)
 
     def forget_others(self) -> None:
-        """Delete every kept report this check did not use (after a check of everything)."""
+        """Delete every kept report of the depths this check used that it did not use (after
+        a check of everything)."""
         used = {f"{key}.pickle" for key in self.keys.values()}
+        depths = tuple({key.split("-", 1)[0] + "-" for key in self.keys.values()})
         with os.scandir(self.folder) as entries:
             for entry in entries:
-                if not entry.name.startswith(".") and entry.name not in used:
+                if entry.name.startswith(depths) and entry.name not in used:
                     os.unlink(entry.path)

@@ -79,9 +79,11 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.serving = False
         self.scripts: tuple[re.Pattern[str], ...] | None = None
         self.pages_started = 0.0
+        self.keying = 0.0  # seconds spent finding which pages are unchanged
         self.shared = SharedParts()
         self.reuse: PageCache | None = None
         self.chrome = ""  # the key of what every generated page shares (cim.site.reuse)
+        self.nav_pages: set[str] = set()
         self.bodies: dict[str, tuple[str, str]] = {}  # src_uri → (body, key) of pages to keep
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -129,7 +131,9 @@ class CimPlugin(BasePlugin[CimConfig]):
             raise PluginError(str(exc)) from None
         for note in site.notes:
             log.warning("cim: %s", note)
+        keyed = time.perf_counter()
         self._add_pages(site, files, config, cache)
+        self.keying = time.perf_counter() - keyed
         # Processed evidence and cards are linked from the cache into the site after the
         # build (in on_post_build) rather than copied by MkDocs: thousands of files.
         for uri, data in sorted(site.data.items()):
@@ -154,14 +158,14 @@ class CimPlugin(BasePlugin[CimConfig]):
         self, site: SitePlan, files: Files, config: MkDocsConfig, cache: Path | None
     ) -> None:
         """Each page of the plan as a generated file (or, unchanged, its finished HTML)."""
-        nav_pages = _nav_sources(config.nav)
+        nav_pages = self.nav_pages = _nav_sources(config.nav)
         self._start_reuse(config, cache or self.root / ".cache" / "cim")
         for page in site.pages.values():
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"docs/{page.src_uri} clashes with a generated page; rename or remove it"
                 )
-            if self._reused(page, site, files, config, nav_pages):
+            if self._reused(page, site, files, config):
                 continue
             inclusion = (
                 InclusionLevel.UNDEFINED if page.src_uri in nav_pages else InclusionLevel.NOT_IN_NAV
@@ -249,12 +253,13 @@ class CimPlugin(BasePlugin[CimConfig]):
             site.store.reused,
         )
         if self.reuse is not None:
-            log.info(
-                "cim: %d unchanged page(s) reused from the cache, %d built",
-                self.reuse.reused,
-                self.reuse.stored,
-            )
-        timings = {**site.timings, "pages": time.perf_counter() - self.pages_started}
+            done = (self.reuse.reused, self.reuse.stored)
+            log.info("cim: %d unchanged page(s) reused from the cache, %d built", *done)
+        timings = {
+            **site.timings,
+            "page keys": self.keying,
+            "pages": time.perf_counter() - self.pages_started,
+        }
         log.info("cim: time taken: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
     def _start_reuse(self, config: MkDocsConfig, cache: Path) -> None:
@@ -284,18 +289,11 @@ class CimPlugin(BasePlugin[CimConfig]):
             folders=[Path(theme) if theme else docs / "missing-theme", docs],
         )
 
-    def _reused(
-        self,
-        page: Page,
-        site: SitePlan,
-        files: Files,
-        config: MkDocsConfig,
-        nav_pages: set[str],
-    ) -> bool:
+    def _reused(self, page: Page, site: SitePlan, files: Files, config: MkDocsConfig) -> bool:
         """Add ``page`` as its finished HTML from the cache when its key is known (then
         True). Only pages outside the navigation and the search index are reused: nothing
         else of the build reads them."""
-        if self.reuse is None or page.search or page.src_uri in nav_pages:
+        if self.reuse is None or page.search or page.src_uri in self.nav_pages:
             return False
         body = site.render(page.src_uri)
         key = page_key(self.chrome, page, body)
