@@ -31,6 +31,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             args.seed,
             today=args.today,
             progress=lambda message: print(message, file=sys.stderr),
+            photos=args.photos,
         )
     except ValueError as exc:  # no usable rules.yml and activities.yml to take the scheme from
         raise UsageError(
@@ -54,4 +55,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--students", type=int, required=True, metavar="N")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--seed", type=int, default=1, metavar="S")
+    p.add_argument(
+        "--photos",
+        choices=("small", "phone"),
+        default="small",
+        help="small: tiny drawn images, quick to build (the default); phone: evidence as "
+        "students submit it — 1600 × 1200 phone photos with EXIF and PDFs of a few pages, "
+        "8–40 entries, reflections of 80–600 words",
+    )
     p.set_defaults(func=cmd_demo)

@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw
 
+from cim.demo.photos import save_pdf, save_phone_photo
 from cim.model.catalogue import OWN_CHOICE, Activity, Catalogue
 from cim.pipeline import check_repository, load_scheme
 
@@ -198,7 +199,12 @@ def _amount(activity: Activity, rng: random.Random) -> float | None:
 
 
 def _entry(
-    activity: Activity, day: dt.date, rng: random.Random, evidence: list[str], country: str
+    activity: Activity,
+    day: dt.date,
+    rng: random.Random,
+    evidence: list[str],
+    country: str,
+    phone: bool = False,
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {"activity": activity.id, "date": day.isoformat()}
     if activity.points.per in ("day", "week", "month"):
@@ -216,11 +222,16 @@ def _entry(
         entry["country"] = country
         entry["location"] = "abroad"
     if activity.proof.reflection_required or rng.random() < 0.5:
-        entry["reflection"] = _reflection(rng, activity.proof.min_words)
+        words = activity.proof.min_words
+        entry["reflection"] = _reflection(rng, rng.randint(max(80, words), 600) if phone else words)
     if activity.proof.evidence_required or rng.random() < 0.3:
         kind = activity.proof.evidence_kinds[0] if activity.proof.evidence_kinds else "photo"
+        if phone:  # a photo shows a photo; any other kind of proof is the PDF
+            file = rng.choice(evidence[:2]) if kind == "photo" else evidence[2]
+        else:
+            file = rng.choice(evidence)
         entry["evidence"] = [
-            {"file": rng.choice(evidence), "kind": kind, "caption": f"{activity.title}, {day.year}"}
+            {"file": file, "kind": kind, "caption": f"{activity.title}, {day.year}"}
         ]
     return entry
 
@@ -234,6 +245,7 @@ def _portfolio(
     programmes: list[str],
     today: dt.date,
     folder: Path,
+    phone: bool = False,
 ) -> dict[str, Any]:
     first, last = rng.choice(FIRST), rng.choice(LAST)
     exchange = rng.random() < 0.08
@@ -244,11 +256,17 @@ def _portfolio(
     end = start + dt.timedelta(days=140 if exchange else 3 * 365 - 60)
     evidence_dir = folder / "evidence"
     evidence_dir.mkdir(parents=True, exist_ok=True)
-    files = []
-    for n in range(rng.randint(1, 3)):
-        name = f"evidence/photo-{n + 1}.jpg"
-        _image(folder / name, rng)
-        files.append(name)
+    if phone:  # as students really submit it: two phone photos and a PDF
+        files = ["evidence/photo-1.jpg", "evidence/photo-2.jpg", "evidence/certificate.pdf"]
+        for name in files[:2]:
+            save_phone_photo(folder / name, rng, start + dt.timedelta(days=rng.randrange(200)))
+        save_pdf(folder / files[2], rng, "Certificate of participation", f"{first} {last}")
+    else:
+        files = []
+        for n in range(rng.randint(1, 3)):
+            name = f"evidence/photo-{n + 1}.jpg"
+            _image(folder / name, rng)
+            files.append(name)
     cohort = "exchange" if exchange else "programme"
     usable = [
         a
@@ -258,10 +276,10 @@ def _portfolio(
     last_day = min(end, today)
     span = max(1, (last_day - start).days)
     entries = []
-    for _ in range(rng.randint(3, 25)):
+    for _ in range(rng.randint(8, 40) if phone else rng.randint(3, 25)):
         activity = rng.choice(usable)
         day = start + dt.timedelta(days=rng.randrange(span))
-        entries.append(_entry(activity, day, rng, files, rng.choice(COUNTRIES)))
+        entries.append(_entry(activity, day, rng, files, rng.choice(COUNTRIES), phone))
     if catalogue.get(OWN_CHOICE) and rng.random() < 0.1:
         entries.append(
             {
@@ -303,8 +321,14 @@ def generate(
     *,
     today: dt.date | None = None,
     progress: Callable[[str], None] | None = None,
+    photos: str = "small",
 ) -> int:
-    """Write a repository with ``students`` portfolios into ``out``; return the awards made."""
+    """Write a repository with ``students`` portfolios into ``out``; return the awards made.
+
+    ``photos="phone"`` gives every student evidence as students really submit it (two phone
+    photos with EXIF and a PDF of a few pages, see cim.demo.photos), 8–40 entries and
+    reflections of 80–600 words; ``"small"`` keeps the small drawn images that make quick tests.
+    """
     say = progress or (lambda _m: None)
     today = today or dt.date(2026, 11, 28)
     scheme = load_scheme(source)
@@ -319,7 +343,7 @@ def generate(
     base = out / "portfolios"
     for i in range(students):
         folder = base / f"s{i:05d}"
-        data = _portfolio(i, rng, scheme.catalogue, programmes, today, folder)
+        data = _portfolio(i, rng, scheme.catalogue, programmes, today, folder, photos == "phone")
         final = base / data["id"]
         folder.rename(final)
         text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
