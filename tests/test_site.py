@@ -95,10 +95,12 @@ def test_published_images_have_no_metadata_and_upright_pixels(tmp_path: Path) ->
 @pytest.mark.parametrize(
     ("size", "orientation", "web", "thumb"),
     [
-        ((200, 150), 1, (200, 150), (200, 150)),  # small: one encoding serves both copies
-        ((4000, 3000), 1, (1600, 1200), (360, 270)),  # a phone photo, decoded at half scale
-        ((4000, 3000), 6, (1200, 1600), (270, 360)),  # … and turned upright
-        ((1000, 4000), 1, (400, 1600), (90, 360)),
+        # small: never enlarged; the thumbnail is cut to the shape of the page's box (3:2)
+        ((200, 150), 1, (200, 150), (200, 133)),
+        # a phone photo, decoded at half scale; the thumbnail is the page's box at DPR 2
+        ((4000, 3000), 1, (1280, 960), (480, 320)),
+        ((4000, 3000), 6, (960, 1280), (480, 320)),  # … and turned upright
+        ((1000, 4000), 1, (320, 1280), (320, 213)),
     ],
 )
 def test_published_copies_fit_their_boxes(
