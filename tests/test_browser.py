@@ -172,6 +172,37 @@ def test_evidence_thumbnail_opens_a_larger_view(browser: Any, server: str) -> No
     page.close()
 
 
+def test_thumbnails_are_as_sharp_as_a_retina_screen_and_no_larger(
+    browser: Any, server: str
+) -> None:
+    """The thumbnail copy is the page's box (12rem × 8rem, object-fit: cover) at device-pixel
+    ratio 2; the PDF icon comes from the stylesheet, not the page."""
+    page, problems = open_page(
+        browser,
+        server + "students/anna-lind/",
+        viewport={"width": 1280, "height": 800},
+        device_scale_factor=2,
+    )
+    sizes = page.evaluate(
+        """() => Promise.all([...document.querySelectorAll('.cim-evidence__image img')].map(
+            (img) => { img.loading = 'eager';
+                       return img.decode().then(() => [img.naturalWidth, img.naturalHeight,
+                                                       img.clientWidth, img.clientHeight]); }))"""
+    )
+    assert len(sizes) >= 3
+    for natural_w, natural_h, shown_w, shown_h in sizes:
+        # shown: inside the box's 1px border, so the copy is the box at most 2 × 2 px larger
+        assert 2 * shown_w <= natural_w <= 2 * (shown_w + 2)
+        assert 2 * shown_h <= natural_h <= 2 * (shown_h + 2)
+    icon = page.evaluate(
+        "() => getComputedStyle(document.querySelector('a.cim-evidence__pdf'), '::before')"
+        ".maskImage"
+    )
+    assert "svg" in icon and page.locator("a.cim-evidence__pdf svg").count() == 0
+    assert problems == []
+    page.close()
+
+
 def test_dark_mode_follows_the_system(browser: Any, server: str) -> None:
     page, _ = open_page(browser, server + "students/anna-lind/", color_scheme="dark")
     assert page.get_attribute("body", "data-md-color-scheme") == "slate"

@@ -97,14 +97,17 @@ def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
             # smallest scale that still gives the largest copy.
             img.draft("RGB", _decoded_size(img.size))
         img.load()
-        oriented = ImageOps.exif_transpose(img)
+        turned = img.getexif().get(0x0112, 1) not in (0, 1)
+        oriented = ImageOps.exif_transpose(img) if turned else img
         mode = "RGBA" if oriented.mode in ("RGBA", "LA", "P") else "RGB"
-        pixels = oriented.convert(mode)
-    # A fresh image carries pixels only: no EXIF, GPS, XMP, ICC profile or comments.
-    clean = Image.new(mode, pixels.size)
-    clean.paste(pixels)
-    big = clean.copy()
-    big.thumbnail(WEB_SIZE)
+        pixels = oriented.convert(mode) if oriented.mode != mode else oriented
+        shrink = min(1.0, WEB_SIZE[0] / max(pixels.size))
+        if shrink < 1:  # a new, smaller image (bicubic, as Image.thumbnail)
+            size = (max(1, round(pixels.width * shrink)), max(1, round(pixels.height * shrink)))
+            pixels = pixels.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0)
+        # A fresh image carries pixels only: no EXIF, GPS, XMP, ICC profile or comments.
+        big = Image.new(mode, pixels.size)
+        big.paste(pixels)
     small = _cover(big, THUMB_SIZE)
     _save_webp(big, web, WEB_QUALITY)
     if small.size == big.size:  # a small picture: one encoding serves as both copies
@@ -207,28 +210,29 @@ def publish(
             else:
                 results[each] = _published(store, digest, kind, paths)
 
-    images = [(s, p) for s, k, p in jobs if k == "image"]
-    for source, kind, paths in jobs:
-        if kind == "pdf":
-            problem = _pdf_rebuild(source, paths["web"])
-            store.encoded += problem is None
-            done(source, problem, kind, paths)
-    workers = workers if workers is not None else min(len(images), os.cpu_count() or 1)
-    args = [(str(s), str(p["web"]), str(p["thumb"])) for s, p in images]
-    if workers > 1 and len(images) > 4:
+    # Photos and PDFs alike are spread over every core, a few at a time per worker; each
+    # worker holds one decoded picture at a time, so memory stays bounded by the workers.
+    workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
+    args = [(kind, str(s), str(p["web"]), str(p.get("thumb", ""))) for s, kind, p in jobs]
+    if workers > 1 and len(jobs) > 4:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_safe_encode, args, chunksize=8))
+            outcomes = list(pool.map(_safe_job, args, chunksize=8))
     else:
-        outcomes = [_safe_encode(a) for a in args]
-    for (source, paths), outcome in zip(images, outcomes, strict=True):
-        store.encoded += not isinstance(outcome, str)
-        done(source, outcome if isinstance(outcome, str) else None, "image", paths)
+        outcomes = [_safe_job(a) for a in args]
+    for (source, kind, paths), problem in zip(jobs, outcomes, strict=True):
+        store.encoded += problem is None
+        done(source, problem, kind, paths)
     return results
 
 
-def _safe_encode(args: tuple[str, str, str]) -> tuple[int, int] | str:
+def _safe_job(args: tuple[str, str, str, str]) -> str | None:
+    """Make the published copies of one file; the problem in words if it cannot be read."""
+    kind, source, web, thumb = args
+    if kind == "pdf":
+        return _pdf_rebuild(Path(source), Path(web))
     try:
-        return _encode(*args)
+        _encode(source, web, thumb)
+        return None
     except (OSError, ValueError, Image.DecompressionBombError) as exc:
         return f"cannot read the image ({exc})"
 
