@@ -34,6 +34,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TODAY = "2026-11-28"
+PHOTOS = "small"  # the demo's evidence (--photos)
+# GitHub recommends a repository "ideally less than 1 GB" and "less than 5 GB is strongly
+# recommended" (docs.github.com, "About large files on GitHub", repository size limits).
+REPOSITORY_IDEAL, REPOSITORY_STRONG = 1e9, 5e9
+PAGES_LIMIT = 1e9  # a published GitHub Pages site may be no larger than 1 GB
 
 FLOOR_PARSE = """
 import glob, sys, yaml
@@ -42,23 +47,32 @@ for path in sorted(glob.glob(sys.argv[1] + "/portfolios/*/portfolio.yml")):
         yaml.load(handle.read(), Loader=yaml.CSafeLoader)
 """
 
-# The least any site build must do with an image: decode it and encode one WebP copy, on
-# every core.
+# The least any site build must do with an image: decode it at the smallest scale that still
+# gives each copy a page shows (libjpeg's draft mode), and encode each copy once, with the
+# build's own sizes and WebP settings, on every core.
 IMAGE_FLOOR = """
 import glob, io, os, sys
 from concurrent.futures import ProcessPoolExecutor
-from PIL import Image
+from PIL import Image, ImageOps
+from cim.site.evidence import METHOD, THUMB_QUALITY, THUMB_SIZE, WEB_QUALITY, WEB_SIZE
 
 def encode(path):
     with Image.open(path) as img:
-        img.save(io.BytesIO(), "WEBP", quality=82, method=4)
+        if img.format == "JPEG":
+            scale = min(1.0, WEB_SIZE[0] / max(img.size))
+            img.draft("RGB", (round(img.width * scale), round(img.height * scale)))
+        img = img.convert("RGB")
+    img.thumbnail(WEB_SIZE)
+    img.save(io.BytesIO(), "WEBP", quality=WEB_QUALITY, method=METHOD)
+    thumb = ImageOps.fit(img, THUMB_SIZE) if min(img.size) >= min(THUMB_SIZE) else img
+    thumb.save(io.BytesIO(), "WEBP", quality=THUMB_QUALITY, method=METHOD)
 
 paths = sorted(
     p for p in glob.glob(sys.argv[1] + "/portfolios/*/evidence/*")
     if p.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
 )
 with ProcessPoolExecutor(os.cpu_count()) as pool:
-    list(pool.map(encode, paths, chunksize=64))
+    list(pool.map(encode, paths, chunksize=16))
 print("IMAGES", len(paths))
 """
 
@@ -132,7 +146,7 @@ def ensure_check_jsonschema() -> Path:
 
 
 def generate(n: int, work: Path) -> Path:
-    repo = work / f"repo-{n}"
+    repo = work / f"repo-{n}{'-' + PHOTOS if PHOTOS != 'small' else ''}"
     if not repo.exists():
         subprocess.run(
             [
@@ -146,6 +160,8 @@ def generate(n: int, work: Path) -> Path:
                 str(ROOT),
                 "--today",
                 TODAY,
+                "--photos",
+                PHOTOS,
             ],
             check=True,
             stdout=subprocess.DEVNULL,
@@ -196,14 +212,27 @@ def rebuild_one(repo: Path, site: Path, env: dict[str, str]) -> tuple[Run, int]:
     """Change one student's photo and text, rebuild, and count the images encoded again."""
     from PIL import Image
 
-    folder = sorted((repo / "portfolios").iterdir())[0]
-    photo = next(folder.glob("evidence/*.jpg"))
+    folder, photo = changeable_photo(repo, site)
     stamp = time.time_ns()  # a picture never seen before, so exactly one encoding is due
     Image.new("RGB", (160, 120), (stamp % 251, stamp // 251 % 251, 90)).save(photo, "JPEG")
     yml = folder / "portfolio.yml"
     yml.write_text(yml.read_text().replace("bio: ", "bio: Updated. ", 1))
     result = run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
     return result, encoded_images(result.output)
+
+
+def changeable_photo(repo: Path, site: Path) -> tuple[Path, Path]:
+    """A student whose portfolio page shows a photo, and that photo: changing it must cause
+    exactly one encoding (the first student's first photo, when it is published)."""
+    for page in sorted(site.glob("students/*/index.html")):
+        folder = repo / "portfolios" / page.parent.name
+        text = (folder / "portfolio.yml").read_text(encoding="utf-8")
+        if "data-cim-lightbox" in page.read_text(encoding="utf-8"):
+            for photo in sorted(folder.glob("evidence/*.jpg")):
+                if f"evidence/{photo.name}" in text:
+                    return folder, photo
+    folder = sorted((repo / "portfolios").iterdir())[0]
+    return folder, next(folder.glob("evidence/*.jpg"))
 
 
 def encoded_images(output: str) -> int:
@@ -258,9 +287,10 @@ def bench(n: int, work: Path, jsonschema_tool: Path) -> dict[str, Any]:
     # and private evidence are never encoded).
     images = run([sys.executable, "-c", IMAGE_FLOOR, str(repo)])
     found = int(images.output.split("IMAGES")[1].split()[0])
-    image_floor = images.seconds * encoded_images(build.output) / max(1, found)
+    image_floor = images.seconds * published_images(site) / max(1, found)
     total, index, page = sizes(site)
     median_kb = median_page_kb(site)
+    evidence = evidence_figures(n, repo, site)
     rebuild, encoded = rebuild_one(repo, site, env)
     validate_cold, validate_warm_s = validate_warm(repo, work)
     return {
@@ -284,7 +314,121 @@ def bench(n: int, work: Path, jsonschema_tool: Path) -> dict[str, Any]:
         "median_kb": median_kb,
         "validate_cold": validate_cold,
         "validate_warm": validate_warm_s,
+        **evidence,
     }
+
+
+def published_images(site: Path) -> int:
+    """The photos the build published (one web copy each)."""
+    return sum(1 for _ in (site / "assets/evidence").rglob("*-web.webp"))
+
+
+def site_split(site: Path) -> dict[str, float]:
+    """Bytes of the site by what they are: pages, evidence copies, search index, the rest."""
+    split = {"pages": 0.0, "copies": 0.0, "index": 0.0, "rest": 0.0}
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        part = path.relative_to(site).parts
+        kind = (
+            "copies"
+            if part[:2] == ("assets", "evidence")
+            else "index"
+            if part[0] == "search"
+            else "pages"
+            if path.suffix == ".html"
+            else "rest"
+        )
+        split[kind] += path.stat().st_size
+    return split
+
+
+def repository_size(repo: Path) -> float:
+    """Bytes of the repository's history (.git after git gc), committed as it stands."""
+    if not (repo / ".git").exists():
+        for args in (
+            ["init", "-q", "-b", "main"],
+            ["add", "-A"],
+            ["-c", "user.name=Bench", "-c", "user.email=b@example.org", "commit", "-qm", "all"],
+            ["gc", "-q"],
+        ):
+            subprocess.run(["git", *args], check=True, cwd=repo, stdout=subprocess.DEVNULL)
+    return sum(p.stat().st_size for p in (repo / ".git").rglob("*") if p.is_file())
+
+
+def evidence_figures(n: int, repo: Path, site: Path) -> dict[str, Any]:
+    """Where the site's bytes go per published student, and the repository per student."""
+    published = sum(1 for _ in site.glob("students/*/index.html"))
+    split = site_split(site)
+    per = {f"{k}_kb": v / max(1, published) / 1e3 for k, v in split.items()}
+    pages = sorted(p.stat().st_size for p in site.glob("students/*/index.html"))
+    return {
+        "published": published,
+        "photos": published_images(site),
+        "site_bytes": sum(split.values()),
+        "per_student_kb": sum(split.values()) / max(1, published) / 1e3,
+        "median_page_kb": pages[len(pages) // 2] / 1e3 if pages else 0.0,
+        "repo_mb": repository_size(repo) / 1e6,
+        "repo_student_kb": repository_size(repo) / n / 1e3,
+        **per,
+    }
+
+
+def evidence_rows(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
+    """Rows for the evidence: the build against all three floors, bytes per published student
+    and where they go, the site and the repository at 20,000 students (extrapolated)."""
+    small, large = results[0], results[-1]
+    rows: list[tuple[str, ...]] = []
+
+    def add(label: str, values: list[str], target: str = "", ok: bool | None = None) -> None:
+        rows.append((label, *values, target, "" if ok is None else "met" if ok else "**not met**"))
+
+    ratio = [r["build"] / (r["floor"] + r["image_floor"] + r["plain"]) for r in results]
+    add(
+        "`cim build` cold × (parse + image + plain floors)",
+        [f"{x:.2f}×" for x in ratio],
+        "≤ 1.5×",
+        max(ratio) <= 1.5,
+    )
+    add("Photos published (web copy + thumbnail each)", [f"{r['photos']:,}" for r in results])
+    add("Published students", [f"{r['published']:,}" for r in results])
+    add("Site per published student (KB)", [f"{r['per_student_kb']:.0f}" for r in results])
+    for key, label in (
+        ("pages_kb", "pages (HTML)"),
+        ("copies_kb", "evidence copies (WebP, rebuilt PDFs)"),
+        ("index_kb", "search index"),
+        ("rest_kb", "the rest (theme, credentials, cards)"),
+    ):
+        add(f"  … {label}", [f"{r[key]:.1f}" for r in results])
+    add("Median portfolio page, HTML (KB)", [f"{r['median_page_kb']:.0f}" for r in results])
+    # Linear in the students (fixed part + per student), from the two sizes measured.
+    grown = large["students"] - small["students"]
+    slope = (
+        (large["site_bytes"] - small["site_bytes"]) / grown
+        if grown
+        else large["site_bytes"] / large["students"]
+    )
+    last = [""] * (len(results) - 1)  # extrapolated figures stand in the largest column
+    at = large["site_bytes"] + slope * (20_000 - large["students"])
+    add(
+        "Site at 20,000 students, **extrapolated** (MB)",
+        [*last, f"{at / 1e6:,.0f}"],
+        "≤ 800 MB",
+        at <= 800e6,
+    )
+    fixed = large["site_bytes"] - slope * large["students"]
+    add(
+        "  … students at GitHub Pages' 1 GB site limit (extrapolated)",
+        [*last, f"{(PAGES_LIMIT - fixed) / slope:,.0f}" if slope > 0 else "—"],
+    )
+    add("Repository, history included (.git, MB)", [f"{r['repo_mb']:.0f}" for r in results])
+    add("  … per student (KB)", [f"{r['repo_student_kb']:.0f}" for r in results])
+    per = large["repo_student_kb"] * 1e3
+    add(
+        "  … students at GitHub's 1 GB / 5 GB (extrapolated)",
+        [*last, f"{REPOSITORY_IDEAL / per:,.0f} / {REPOSITORY_STRONG / per:,.0f}"],
+    )
+    return rows
 
 
 def table(results: list[dict[str, Any]]) -> str:
@@ -388,6 +532,7 @@ def table(results: list[dict[str, Any]]) -> str:
         "≤ 30 KB",
         max(r["median_kb"] for r in results) <= 30,
     )
+    rows += evidence_rows(results)
     head = ["Measure", *(f"{r['students']:,.0f}" for r in results), "Target", "Verdict"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows[1:]]
@@ -399,7 +544,16 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="300 and 1,000 students")
     parser.add_argument("--students", help="comma-separated sizes (default 1000,10000)")
     parser.add_argument("--work", help="keep the generated data in this folder")
+    parser.add_argument(
+        "--photos",
+        choices=("small", "phone"),
+        default="small",
+        help="the demo's evidence: small drawn images, or phone photos and PDFs as students "
+        "submit them (cim demo --photos)",
+    )
     args = parser.parse_args()
+    global PHOTOS
+    PHOTOS = args.photos
     counts = [
         int(x) for x in (args.students or ("300,1000" if args.quick else "1000,10000")).split(",")
     ]
