@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageOps, JpegImagePlugin
 
 from cim.checks import evidence as inspection
 from cim.intake.forms import MAX_ATTACHMENTS
@@ -163,6 +163,16 @@ def _clean_image(path: Path, kind: str, size: int) -> tuple[bytes, list[str]]:
         has_metadata = bool(exif) or any(key in opened.info for key in _METADATA)
         image = ImageOps.exif_transpose(opened)
         image.load()
+        # A JPEG that needs no scaling is saved again with its own quantisation tables and
+        # chroma subsampling: not larger than it came (a phone's quality 70 saved again at 88
+        # grows by a quarter) and no second round of loss.
+        own = {}
+        if kind == "jpeg" and isinstance(opened, JpegImagePlugin.JpegImageFile):
+            sampling = JpegImagePlugin.get_sampling(opened)
+            own = {
+                "qtables": opened.quantization,
+                **({"subsampling": sampling} if sampling >= 0 else {}),
+            }
     if gps:
         done.append("the position where the photo was taken (GPS) was removed")
     if has_metadata:
@@ -174,7 +184,8 @@ def _clean_image(path: Path, kind: str, size: int) -> tuple[bytes, list[str]]:
     if kind == "jpeg":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
-        image.save(out, "JPEG", quality=88, optimize=True)
+        keep = own if image.size == (width, height) and own.get("qtables") else {"quality": 88}
+        image.save(out, "JPEG", optimize=True, **keep)
     elif kind == "png":
         image.save(out, "PNG", optimize=True)
     else:
