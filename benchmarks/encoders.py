@@ -22,13 +22,19 @@ from pathlib import Path
 from PIL import Image, ImageChops, ImageOps, ImageStat
 
 # (label, box, fit) — fit "cover" crops to the box as the page's CSS does (object-fit: cover).
-COPIES = [("lightbox 1600", (1600, 1600), "inside"), ("lightbox 1280", (1280, 1280), "inside"),
-          ("lightbox 1024", (1024, 1024), "inside"), ("thumb 480×320", (480, 320), "cover"),
-          ("thumb 360×240", (360, 240), "cover")]
+COPIES = [
+    ("lightbox 1600", (1600, 1600), "inside"),
+    ("lightbox 1280", (1280, 1280), "inside"),
+    ("lightbox 1024", (1024, 1024), "inside"),
+    ("thumb 480×320", (480, 320), "cover"),
+    ("thumb 360×240", (360, 240), "cover"),
+]
 SETTINGS = [(82, 4), (82, 2), (82, 0), (75, 4), (75, 2), (70, 2), (65, 2), (60, 2)]
 
 
-def shaped(img: Image.Image, box: tuple[int, int], fit: str, resample: Image.Resampling) -> Image.Image:
+def shaped(
+    img: Image.Image, box: tuple[int, int], fit: str, resample: Image.Resampling
+) -> Image.Image:
     if fit == "cover":
         return ImageOps.fit(img, box, resample)
     out = img.copy()
@@ -41,7 +47,9 @@ def load(path: Path, box: tuple[int, int], fit: str, draft: bool) -> Image.Image
         if draft and img.format == "JPEG":
             w, h = img.size
             # the smallest libjpeg scale that still covers the copy in both directions
-            scale = max(box[0] / max(w, h), box[1] / min(w, h)) if fit == "cover" else box[0] / max(w, h)
+            scale = box[0] / max(w, h)
+            if fit == "cover":
+                scale = max(scale, box[1] / min(w, h))
             if scale < 1:
                 img.draft("RGB", (math.ceil(w * scale), math.ceil(h * scale)))
         img.load()
@@ -74,7 +82,8 @@ def main() -> int:
                 size += out.tell()
                 db += psnr(ref, Image.open(out).convert("RGB"))
             ms = (time.perf_counter() - started) * 1000 / len(paths)
-            print(f"| {label} | {quality}, {method} | {ms:.0f} | {size / len(paths) / 1024:.1f} | {db / len(paths):.1f} |")
+            kb, psnr_db = size / len(paths) / 1024, db / len(paths)
+            print(f"| {label} | {quality}, {method} | {ms:.0f} | {kb:.1f} | {psnr_db:.1f} |")
     return 0
 
 

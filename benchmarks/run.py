@@ -370,8 +370,30 @@ def evidence_figures(n: int, repo: Path, site: Path) -> dict[str, Any]:
         "median_page_kb": pages[len(pages) // 2] / 1e3 if pages else 0.0,
         "repo_mb": repository_size(repo) / 1e6,
         "repo_student_kb": repository_size(repo) / n / 1e3,
+        **{k: v / max(1, published) / 1e3 for k, v in content_floor(repo, site).items()},
         **per,
     }
+
+
+def content_floor(repo: Path, site: Path) -> dict[str, float]:
+    """What the published students themselves bring, in bytes, before any page is made: the
+    text they wrote (reflections and introductions, UTF-8) and the PDFs they submitted. No
+    site can publish them in fewer bytes (short of compressing files the host serves)."""
+    import yaml
+
+    text = pdfs = 0.0
+    for page in site.glob("students/*/index.html"):
+        folder = repo / "portfolios" / page.parent.name
+        with open(folder / "portfolio.yml", encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=yaml.CSafeLoader)
+        entries = data.get("entries") or []
+        words = [data.get("bio") or "", *(e.get("reflection") or "" for e in entries)]
+        text += sum(len(w.encode("utf-8")) for w in words)
+        shown = {
+            i["file"] for e in entries for i in e.get("evidence") or [] if not i.get("private")
+        }
+        pdfs += sum((folder / f).stat().st_size for f in shown if f.lower().endswith(".pdf"))
+    return {"text_bytes": text, "pdf_bytes": pdfs}
 
 
 def evidence_rows(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
@@ -400,6 +422,11 @@ def evidence_rows(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         ("rest_kb", "the rest (theme, credentials, cards)"),
     ):
         add(f"  … {label}", [f"{r[key]:.1f}" for r in results])
+    add(
+        "  … floor: the students' own text (reflections, introductions)",
+        [f"{r['text_bytes']:.1f}" for r in results],
+    )
+    add("  … floor: the PDFs they submitted", [f"{r['pdf_bytes']:.1f}" for r in results])
     add("Median portfolio page, HTML (KB)", [f"{r['median_page_kb']:.0f}" for r in results])
     # Linear in the students (fixed part + per student), from the two sizes measured.
     grown = large["students"] - small["students"]
