@@ -349,7 +349,18 @@ def repository_size(repo: Path) -> float:
         for args in (
             ["init", "-q", "-b", "main"],
             ["add", "-A"],
-            ["-c", "user.name=Bench", "-c", "user.email=b@example.org", "commit", "-qm", "all"],
+            # no automatic gc in the background: the one below must find the repository free
+            [
+                "-c",
+                "gc.auto=0",
+                "-c",
+                "user.name=B",
+                "-c",
+                "user.email=b@example.org",
+                "commit",
+                "-qm",
+                "all",
+            ],
             ["gc", "-q"],
         ):
             subprocess.run(["git", *args], check=True, cwd=repo, stdout=subprocess.DEVNULL)
