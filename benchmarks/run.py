@@ -372,13 +372,11 @@ def evidence_figures(n: int, repo: Path, site: Path) -> dict[str, Any]:
     published = sum(1 for _ in site.glob("students/*/index.html"))
     split = site_split(site)
     per = {f"{k}_kb": v / max(1, published) / 1e3 for k, v in split.items()}
-    pages = sorted(p.stat().st_size for p in site.glob("students/*/index.html"))
     return {
         "published": published,
         "photos": published_images(site),
         "site_bytes": sum(split.values()),
         "per_student_kb": sum(split.values()) / max(1, published) / 1e3,
-        "median_page_kb": pages[len(pages) // 2] / 1e3 if pages else 0.0,
         "repo_mb": repository_size(repo) / 1e6,
         "repo_student_kb": repository_size(repo) / n / 1e3,
         **{k: v / max(1, published) / 1e3 for k, v in content_floor(repo, site).items()},
@@ -438,7 +436,6 @@ def evidence_rows(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
         [f"{r['text_bytes']:.1f}" for r in results],
     )
     add("  … floor: the PDFs they submitted", [f"{r['pdf_bytes']:.1f}" for r in results])
-    add("Median portfolio page, HTML (KB)", [f"{r['median_page_kb']:.0f}" for r in results])
     # Linear in the students (fixed part + per student), from the two sizes measured.
     grown = large["students"] - small["students"]
     slope = (
