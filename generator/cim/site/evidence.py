@@ -164,6 +164,7 @@ def _pdf_rebuild(source: Path, target: Path) -> str | None:
         disarm(source, Path(tmp))
         if looks_like_identity_number(text_of(Path(tmp))):
             return "its text holds what looks like a personal identity number"
+        os.chmod(tmp, 0o644)  # a published file: readable by the web server, as any page
         os.replace(tmp, target)
         return None
     except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
