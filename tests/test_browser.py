@@ -33,7 +33,7 @@ if missing and os.environ.get("CI"):
     raise RuntimeError(f"browser tests need {', '.join(missing)}; .ci/run installs them")
 pytestmark = pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
 
-PAGES = {
+ENGLISH = {
     "home": "",
     "portfolio": "students/anna-lind/",
     "certificate": "certificates/anna-lind/",
@@ -42,7 +42,11 @@ PAGES = {
     "directory": "students/",
     "exchange": "exchange/2026-autumn/",
     "check": "check/",
+    "rules": "rules/",
+    "guide": "guides/students/",
 }
+# Every page type in each language: the Swedish site is the same pages under sv/.
+PAGES = {**ENGLISH, **{f"sv-{name}": f"sv/{path}" for name, path in ENGLISH.items()}}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +85,24 @@ def test_page_renders_cleanly_and_passes_axe(browser: Any, server: str, name: st
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     assert problems == []
+    # The page says its language, and where it is in each language (and which is the default).
+    swedish = name.startswith("sv-")
+    assert page.evaluate("() => document.documentElement.lang") == ("sv" if swedish else "en")
+    path = ENGLISH[name.removeprefix("sv-")]
+    alternates = page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('link[hreflang]')]"
+        ".map(l => [l.hreflang, l.href]))"
+    )
+    assert alternates == {
+        "en": f"https://cim.example.org/{path}",
+        "sv": f"https://cim.example.org/sv/{path}",
+        "x-default": f"https://cim.example.org/{path}",
+    }
+    # The language switch keeps the reader on the same page.
+    switch = page.locator(".cim-languages a").first
+    switch.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url == server + (path if swedish else f"sv/{path}")
     page.close()
     # The site's Content-Security-Policy rightly refuses injected scripts; the audit bypasses it.
     context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
@@ -97,7 +119,8 @@ def test_page_renders_cleanly_and_passes_axe(browser: Any, server: str, name: st
     context.close()
 
 
-@pytest.mark.parametrize("name", PAGES)
+# Swedish words run longer: the pages with the longest ones are checked in Swedish too.
+@pytest.mark.parametrize("name", [*ENGLISH, "sv-portfolio", "sv-certificate", "sv-catalogue"])
 def test_phone_has_no_horizontal_scroll(browser: Any, server: str, name: str) -> None:
     page, problems = open_page(
         browser,
@@ -241,8 +264,13 @@ def test_certificate_prints_on_exactly_one_a4_page(
 ) -> None:
     from pypdf import PdfReader
 
-    for student in ("anna-lind", "fatima-hassan", "lucas-moreau"):
-        page, _ = open_page(browser, server + f"certificates/{student}/")
+    # Bilingual in both languages: the longest names and the revoked one, in each.
+    students = ("anna-lind", "fatima-hassan", "lucas-moreau", "sv-anna-lind", "sv-lucas-moreau")
+    for student in students:
+        where = f"sv/certificates/{student[3:]}/" if student.startswith("sv-") else (
+            f"certificates/{student}/"
+        )
+        page, _ = open_page(browser, server + where)
         pdf = tmp_path / f"{student}.pdf"
         page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         reader = PdfReader(str(pdf))
@@ -358,4 +386,24 @@ def test_numbers_on_the_certificate_never_break(browser: Any, server: str, width
               .map(el => el.textContent)"""
         )
         assert broken == [], (media, broken)
+    page.close()
+
+
+@pytest.mark.parametrize(
+    ("site", "term", "expected"),
+    [
+        ("sv/", "språkcafé", "Språkcafé"),  # a Swedish word on the Swedish site
+        ("sv/", "Nederländerna", "Anna Lind"),  # a country by its Swedish name
+        ("", "Netherlands", "Anna Lind"),  # …and by its English one
+        ("", "language café", "Language café"),
+    ],
+)
+def test_search_finds_words_in_each_language(
+    browser: Any, server: str, site: str, term: str, expected: str
+) -> None:
+    page, _ = open_page(browser, server + site, viewport={"width": 1280, "height": 900})
+    page.locator(".md-search__input").click()
+    page.keyboard.type(term)
+    hit = page.locator(".md-search-result__item", has_text=expected).first
+    hit.wait_for(timeout=10_000)
     page.close()

@@ -26,7 +26,7 @@ def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> 
         "INFO    -  cim: no signing key given: certificates are signed with the development key "
         "and marked as not official",
         "INFO    -  cim: signing 4 credential(s) with the development key",
-        "INFO    -  cim: 19 pages planned for 7 published portfolio(s)",
+        "INFO    -  cim: 19 pages per language planned for 7 published portfolio(s)",
     ]
     assert "evidence: 37 encoded, 0 reused from the cache" in lines[5]
     assert "INFO    -  Documentation built in" in log

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from cim.checks.design import check_design
 from cim.checks.files import check_folder, judge_evidence
+from cim.checks.languages import written_in
 from cim.checks.text import check_strings
 from cim.hints import did_you_mean
 from cim.model.catalogue import LOCATION_WORDS, OWN_CHOICE, Catalogue
@@ -89,6 +90,8 @@ def check_portfolio(
         )
     if doc.data.get("registered") is not None and portfolio.registered is None:
         problems.append(doc.problem(["registered"], "not a real calendar date; write YYYY-MM-DD."))
+    entries = [["entries", e.index, "written_in"] for e in portfolio.entries]
+    problems += written_in(doc, [["written_in"], *entries])
     problems += check_strings(doc)
     problems += check_design(doc, portfolio)
     found, files = check_folder(doc, folder, rules)

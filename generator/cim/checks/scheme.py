@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from cim.checks.translations import check_translations
 from cim.hints import did_you_mean, duplicates
 from cim.model.catalogue import OWN_CHOICE, Catalogue
 from cim.model.rules import Requirement, Rules
@@ -87,6 +88,7 @@ def check_rules(doc: Document, rules: Rules) -> list[Problem]:
                     "categories are listed under `categories:`.",
                 )
             )
+    problems += check_translations(doc)
     return problems
 
 
@@ -215,4 +217,5 @@ def check_catalogue(doc: Document, catalogue: Catalogue, rules: Rules | None) ->
                             f"unknown {field[:-1]} '{value}'{did_you_mean(value, known)}.",
                         )
                     )
+    problems += check_translations(doc)
     return problems

@@ -13,7 +13,15 @@ from cim.cli.common import (
     repository_of,
 )
 from cim.model.catalogue import LOCATIONS, OWN_CHOICE
+from cim.model.texts import DEFAULT, LANGUAGES
 from cim.pipeline import load_scheme
+from cim.problems import Severity
+
+
+def _title(activity: Any, language: str) -> str:
+    """The activity's title in ``language`` (as written when it has no translation)."""
+    found = [t for f, lang, t in activity.texts if f == "title" and lang == language and t]
+    return found[0] if found else str(activity.title)
 
 
 def cmd_activities(args: argparse.Namespace) -> int:
@@ -30,7 +38,8 @@ def cmd_activities(args: argparse.Namespace) -> int:
         data = [
             {
                 "id": a.id,
-                "title": a.title,
+                "title": _title(a, args.language),
+                "titles": {lang: _title(a, lang) for lang in LANGUAGES},
                 "category": a.category,
                 "aims": list(a.aims),
                 "location": list(a.locations),
@@ -43,14 +52,15 @@ def cmd_activities(args: argparse.Namespace) -> int:
     width = max(len(a.id) for a in activities) if activities else 0
     for a in activities:
         where = "/".join(a.locations)
-        print(f"{a.id:<{width}}  {a.title}")
+        print(f"{a.id:<{width}}  {_title(a, args.language)}")
         print(f"{'':<{width}}  {where} · {a.describe_points()}")
     if any(a.id == OWN_CHOICE for a in activities):
         print(
             f"\nUse '{OWN_CHOICE}' for an activity you design yourself "
             "(with title, category, aims and claim)."
         )
-    return EXIT_OK if not scheme.problems else EXIT_INVALID
+    errors = [p for p in scheme.problems if p.severity == Severity.ERROR]
+    return EXIT_OK if not errors else EXIT_INVALID
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -67,4 +77,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="only activities that can take place there",
     )
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        default=DEFAULT,
+        help="show the titles in this language (sv: Swedish) where activities.yml gives them",
+    )
     p.set_defaults(func=cmd_activities)

@@ -22,7 +22,8 @@ from cim.credentials import proofs, rdfc
 from cim.credentials.keys import DEV_KEY_ID, Signer
 from cim.model.awards import STATUS_LIST_SIZE, Award, Awards, Issuer
 from cim.model.portfolio import Portfolio
-from cim.model.rules import Rules
+from cim.model.rules import Cohort, Rules
+from cim.model.texts import DEFAULT, LANGUAGES, translated
 from cim.scoring.verdict import Assessment
 
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
@@ -87,15 +88,47 @@ def achievement(issuing: Issuing, assessment: Assessment) -> dict[str, Any]:
     )
     if assessment.requirements:
         narrative += " Requirements: " + "; ".join(r.text for r in assessment.requirements) + "."
+    editions = _editions(issuing, cohort)
     return {
         "id": issuing.url(f"#achievement-{cohort.id}"),
         "type": ["Achievement"],
         "achievementType": "Certificate",
-        "name": rules.name + (f" ({cohort.title})" if cohort.id != rules.default_cohort else ""),
+        "name": achievement_name(rules, cohort, DEFAULT),
         "description": rules.note or rules.name,
         "criteria": {"id": issuing.url("activities/"), "narrative": narrative},
         "creator": issuing.profile(),
+        "inLanguage": DEFAULT,
+        **({"related": editions} if editions else {}),
     }
+
+
+def achievement_name(rules: Rules, cohort: Cohort, language: str) -> str:
+    """The achievement's name in ``language`` (as written where rules.yml gives no
+    translation)."""
+    name = translated(rules, "name", language)
+    if cohort.id != rules.default_cohort:
+        name += f" ({translated(cohort, 'title', language)})"
+    return name
+
+
+def _editions(issuing: Issuing, cohort: Cohort) -> list[dict[str, Any]]:
+    """The achievement in the site's other languages, as Open Badges 3.0 says an alternate
+    language edition is given (``related``, with its ``inLanguage``), each with its name."""
+    rules = issuing.rules
+    default = achievement_name(rules, cohort, DEFAULT)
+    out = []
+    for lang in LANGUAGES:
+        name = achievement_name(rules, cohort, lang)
+        if lang != DEFAULT and name != default:
+            out.append(
+                {
+                    "id": issuing.url(f"{lang}/#achievement-{cohort.id}"),
+                    "type": ["Related"],
+                    "inLanguage": lang,
+                    "name": name,
+                }
+            )
+    return out
 
 
 def email_identity(email: str, number: str) -> dict[str, Any]:

@@ -14,6 +14,7 @@ import yaml
 
 from cim.model.catalogue import OWN_CHOICE, Catalogue
 from cim.model.rules import Rules
+from cim.model.texts import translated
 
 REGISTER_LABEL = "registration"
 ACTIVITY_LABEL = "activity"
@@ -132,10 +133,20 @@ def _counted_per_unit(catalogue: Catalogue) -> str:
 
 def activity_options(catalogue: Catalogue) -> dict[str, str]:
     """The activity dropdown: each option (title and id) → the activity id; own choice last."""
-    result = {option(a.title, a.id): a.id for a in catalogue.activities if a.id != OWN_CHOICE}
+    result = {
+        option(_both(a.title, translated(a, "title", "sv")), a.id): a.id
+        for a in catalogue.activities
+        if a.id != OWN_CHOICE
+    }
     if catalogue.get(OWN_CHOICE):
-        result[option("An activity of my own design", OWN_CHOICE)] = OWN_CHOICE
+        own = _both("An activity of my own design", "En aktivitet som jag har utformat själv")
+        result[option(own, OWN_CHOICE)] = OWN_CHOICE
     return result
+
+
+def _both(english: str, swedish: str) -> str:
+    """A title in English and, when it differs, in Swedish."""
+    return english if swedish == english else f"{english} · {swedish}"
 
 
 def activity_form(rules: Rules, catalogue: Catalogue) -> Form:
@@ -240,7 +251,10 @@ HEADER = (
 
 
 def render(form: Form) -> str:
-    """The form as GitHub's issue-form YAML."""
+    """The form as GitHub's issue-form YAML, its explanations in English and Swedish."""
+    from cim.intake.swedish import bilingual
+
+    form = bilingual(form)
     data: dict[str, Any] = {
         "name": form.name,
         "description": form.description,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cim.model.rules import Proof, Requirement, Rules, proof_from, requirement_from
+from cim.model.texts import Texts, plain, texts
 
 OWN_CHOICE = "own-choice"
 
@@ -177,6 +178,7 @@ class Activity:
     after: Requirement | None = None  # opens only once this is met by earlier activities
     reflection_per_group: bool = False  # a group needs one reflection, not one per occasion
     approval: bool = False  # counts only once a reviewer approved it (assessments.yml)
+    texts: Texts = ()  # translations of the title and description (cim.model.texts)
 
     @property
     def own_choice(self) -> bool:
@@ -226,12 +228,13 @@ def activity_from(data: dict[str, Any], index: int) -> Activity:
     group = data.get("group") or {}
     return Activity(
         id=data["id"],
-        title=data["title"],
+        title=plain(data["title"]),
         category=data["category"],
         aims=tuple(data["aims"]),
         locations=(location,) if isinstance(location, str) else tuple(location),
         points=points_from(data["points"]),
-        description=data.get("description", ""),
+        description=plain(data.get("description")),
+        texts=texts(data, "title", "description"),
         cap=data.get("cap"),
         max_times=data.get("max_times"),
         group_size=group.get("size", 1),

@@ -47,6 +47,7 @@ class Entry:
     language: str = ""
     reflection: str = ""
     evidence: tuple[Evidence, ...] = ()
+    written_in: str = ""  # the language of the reflection, as a tag (sv), when the student says
 
     @property
     def last_day(self) -> dt.date | None:
@@ -94,6 +95,7 @@ class Portfolio:
     bio: str = ""
     design: Design = field(default_factory=Design)  # the student's choices for their page
     statement: bool = False  # a signed statement of points on their page
+    written_in: str = ""  # the language of the bio (and of reflections that say none)
 
 
 def entry_from(data: dict[str, Any], index: int) -> Entry:
@@ -118,6 +120,7 @@ def entry_from(data: dict[str, Any], index: int) -> Entry:
             )
             for e in data.get("evidence", ())
         ),
+        written_in=data.get("written_in", ""),
     )
 
 
@@ -151,4 +154,5 @@ def portfolio_from(data: dict[str, Any], default_cohort: str) -> Portfolio:
         bio="" if is_template_bio(data.get("bio")) else data.get("bio", ""),
         design=design_from(data.get("design")),
         statement=data.get("statement", False),
+        written_in=data.get("written_in", ""),
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from cim.model.texts import Texts, plain, texts
+
 Level = Literal["error", "warning"]
 
 
@@ -19,6 +21,7 @@ class Named:
     id: str
     title: str
     description: str = ""
+    texts: Texts = ()  # translations (cim.model.texts)
 
 
 @dataclass(slots=True)
@@ -27,6 +30,7 @@ class Programme:
     title: str
     eligible: bool = True
     reason: str = ""
+    texts: Texts = ()
 
 
 @dataclass(slots=True)
@@ -39,6 +43,7 @@ class Category:
     required: bool = False
     all_or_nothing: bool = False  # counts only once complete (its min, else its cap)
     within: str = ""  # the parent category of a sub-category
+    texts: Texts = ()
 
     @property
     def complete_at(self) -> int | None:
@@ -98,6 +103,7 @@ class Cohort:
     award: str = ""
     window: Window = field(default_factory=Window)
     requirements: tuple[Requirement, ...] = ()
+    texts: Texts = ()
     kind: Literal["degree", "exchange"] = "degree"
 
     @property
@@ -147,6 +153,7 @@ class Rules:
     evidence_types: tuple[str, ...] = ("jpg", "jpeg", "png", "webp", "pdf")
     evidence_max_mb: float = 10.0
     abroad_relative_to: str = "university"
+    texts: Texts = ()  # translations of the name and the note (cim.model.texts)
 
     def cohort(self, cohort_id: str | None) -> Cohort | None:
         wanted = cohort_id or self.default_cohort
@@ -240,9 +247,10 @@ def rules_from(data: dict[str, Any]) -> Rules:
         cohorts.append(
             Cohort(
                 id=c["id"],
-                title=c["title"],
+                title=plain(c["title"]),
                 threshold=c["threshold"],
-                description=c.get("description", ""),
+                description=plain(c.get("description")),
+                texts=texts(c, "title", "description"),
                 may_apply=c.get("may_apply"),
                 award=c.get("award", ""),
                 kind=c.get("kind", "degree"),
@@ -261,29 +269,45 @@ def rules_from(data: dict[str, Any]) -> Rules:
     own = data.get("own_choice") or {}
     evidence = data.get("evidence") or {}
     return Rules(
-        name=scheme["name"],
+        name=plain(scheme["name"]),
         institution=scheme["institution"],
         short_name=scheme.get("short_name", ""),
         school=scheme.get("school", ""),
         country=scheme.get("country", ""),
         unit=scheme.get("unit", "points"),
-        note=scheme.get("note", ""),
-        aims=tuple(Named(a["id"], a["title"], a.get("description", "")) for a in data["aims"]),
+        note=plain(scheme.get("note")),
+        texts=texts(scheme, "name", "note"),
+        aims=tuple(
+            Named(
+                a["id"],
+                plain(a["title"]),
+                plain(a.get("description")),
+                texts(a, "title", "description"),
+            )
+            for a in data["aims"]
+        ),
         categories=tuple(
             Category(
                 c["id"],
-                c["title"],
-                c.get("description", ""),
+                plain(c["title"]),
+                plain(c.get("description")),
                 c.get("cap"),
                 c.get("min"),
                 c.get("required", False),
                 c.get("all_or_nothing", False),
                 c.get("within", ""),
+                texts(c, "title", "description"),
             )
             for c in data["categories"]
         ),
         programmes=tuple(
-            Programme(p["id"], p["title"], p.get("eligible", True), p.get("reason", ""))
+            Programme(
+                p["id"],
+                plain(p["title"]),
+                p.get("eligible", True),
+                p.get("reason", ""),
+                texts(p, "title"),
+            )
             for p in data.get("programmes", ())
         ),
         cohorts=tuple(cohorts),

@@ -54,15 +54,24 @@ def _fit(
     return text + "…", font
 
 
-def draw(title: str, name: str, programme: str, issuer: str, number: str, note: str = "") -> bytes:
-    """The card as PNG bytes (deterministic for the same inputs and fonts)."""
+def draw(
+    title: str,
+    name: str,
+    programme: str,
+    issuer: str,
+    number: str,
+    note: str = "",
+    word: str = "Certificate",
+) -> bytes:
+    """The card as PNG bytes (deterministic for the same inputs and fonts); ``word`` is
+    "Certificate" in the card's language."""
     img = _background(title, issuer, note).copy()  # what every card of this scheme shares
     d = ImageDraw.Draw(img)
     y = _LINES_Y
     for text, size, colour, gap in (
         (name, 76, WHITE, 110),
         (programme, 34, WHITE, 70),
-        (f"Certificate {number}", 30, AMBER, 60),
+        (f"{word} {number}", 30, AMBER, 60),
     ):
         shown, font = _fit(d, text, size, _WIDTH)
         d.text((80, y), shown, font=font, fill=colour)

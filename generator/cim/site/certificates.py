@@ -16,10 +16,12 @@ from urllib.parse import quote, urlencode
 from cim.credentials import badge, later
 from cim.credentials.badge import Issuing
 from cim.credentials.keys import Signer, did_web, signer_for
-from cim.model.awards import Awards
+from cim.model.awards import Award, Awards
+from cim.model.portfolio import Portfolio
 from cim.model.rules import Rules
 from cim.pipeline import PortfolioReport
-from cim.site import card
+from cim.site import card, language
+from cim.site.i18n import gettext_for
 from cim.site.pages import SiteError
 
 Progress = Callable[[str], None]
@@ -79,7 +81,6 @@ def issue(
     data: dict[str, bytes] = {}
     private: dict[str, bytes] = {}
     card_jobs: list[tuple[str, tuple[str, ...]]] = []
-    note = "" if signer.official else "Development build: not an official certificate"
     for student in students:
         award = awards.of(student)
         report = reports.get(student)
@@ -94,11 +95,9 @@ def issue(
             private[f"{award.number}.json"] = signed
             continue
         data[badge.credential_uri(student)] = signed
-        fields = (rules.name, report.portfolio.name, programme, awards.issuer.name, award.number)
-        shown = note
-        if award.revocation is not None:
-            shown = f"Revoked on {award.revocation.date.strftime('%-d %B %Y')}: no longer valid"
-        card_jobs.append((f"certificates/{student}/card.png", (*fields, shown)))
+        for lang in language.LANGUAGES:  # a card in each language, for its certificate page
+            fields = _card_fields(award, report.portfolio, rules, awards, signer.official, lang)
+            card_jobs.append((card_uri(student, lang), fields))
     drawn = card.cards([fields for _, fields in card_jobs], cache)
     files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
     verifiable = [s for s in sorted(published) if awards.of(s) is not None]
@@ -148,3 +147,32 @@ def index(awards: Awards, published: Collection[str]) -> dict[str, dict[str, str
                 "credential": badge.credential_uri(student),
             }
     return found
+
+
+def card_uri(student: str, lang: str) -> str:
+    """Where the share card of a student's certificate page in ``lang`` lives."""
+    suffix = "" if lang == language.DEFAULT else f".{lang}"
+    return f"certificates/{student}/card{suffix}.png"
+
+
+def _card_fields(
+    award: Award, portfolio: Portfolio, rules: Rules, awards: Awards, official: bool, lang: str
+) -> tuple[str, ...]:
+    """What the share card says, in ``lang``: title, name, programme, issuer, number, note
+    and the word "Certificate"."""
+    _ = gettext_for(lang)
+    programme = rules.programme(portfolio.programme)
+    note = "" if official else _("Development build: not an official certificate")
+    if award.revocation is not None:
+        note = _("Revoked on %(date)s: no longer valid") % {
+            "date": language.date(award.revocation.date, lang)
+        }
+    return (
+        language.translated(rules, "name", lang),
+        portfolio.name,
+        language.translated(programme, "title", lang) if programme else portfolio.programme,
+        awards.issuer.name,
+        award.number,
+        note,
+        _("Certificate"),
+    )

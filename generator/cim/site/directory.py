@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from cim.model.awards import Awards
 from cim.pipeline import PortfolioReport
+from cim.site import language
 from cim.site.views import countries, summary
 
 if TYPE_CHECKING:
@@ -54,16 +55,19 @@ def rows(published: Iterable[PortfolioReport], awards: Awards) -> list[dict[str,
     return out
 
 
-def search_entries(site: SitePlan) -> list[dict[str, str]]:
+def search_entries(site: SitePlan, lang: str = language.DEFAULT) -> list[dict[str, str]]:
     """One compact search entry per published portfolio: name, programme, countries and
-    activities. Values are HTML-escaped, as a search index holds HTML."""
+    activities, in ``lang`` (countries by their name in every language of the site, so that
+    "Kenya" and "Kenia" both find them). Values are HTML-escaped, as a search index holds
+    HTML."""
     entries = []
     for r in sorted(site.published, key=lambda r: r.id):
         p = r.portfolio
         if p is None:
             continue
-        about = summary(site, r)
-        facts = [site.title_of("programme", p.programme), " ".join(about["countries"])]
+        about = summary(site, r, lang)
+        names = {language.country_name(c, x) for c in about["countries"] for x in language.LANGUAGES}
+        facts = [site.title_of("programme", p.programme, lang), " ".join(sorted(names))]
         activities = ", ".join(about["activities"])
         if len(activities) > 72:
             activities = activities[:71].rsplit(", ", 1)[0] + " …"

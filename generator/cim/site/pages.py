@@ -51,10 +51,22 @@ class Page:
     description: str = ""
     image: str = ""  # absolute URL of the picture a shared link shows
     noindex: bool = False  # ask search engines not to index the page
+    language: str = "en"  # the language of the page's own words (see cim.site.language)
 
     @property
     def url(self) -> str:
+        """The page's URL within its language's part of the site."""
         return url_of(self.src_uri)
+
+    @property
+    def language_depth(self) -> int:
+        """How many folders the page's language puts between it and the site's root."""
+        return 0 if self.language == "en" else 1
+
+    @property
+    def path(self) -> str:
+        """The page's URL from the site's root (``sv/students/anna/`` for Swedish)."""
+        return ("" if self.language == "en" else f"{self.language}/") + self.url
 
     def front_matter(self) -> str:
         """The Markdown source a writer reads: front matter only (the body comes from the

@@ -9,6 +9,7 @@ This package knows nothing about MkDocs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -16,16 +17,19 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cim.model.awards import Award, Awards
 from cim.model.catalogue import Catalogue
 from cim.model.rules import Rules
-from cim.model.semesters import semester_of, semester_title
+from cim.model.semesters import semester_of
 from cim.pipeline import PortfolioReport, RepositoryReport
 from cim.scoring import stats
-from cim.site import certificates, directory, statements
+from cim.site import certificates, directory, language, statements
 from cim.site.certificates import Certificates
 from cim.site.evidence import EvidenceStore, Published, publish, site_files
+from cim.site.i18n import gettext_for
+from cim.site.language import semester_title, translated
 from cim.site.pages import Page, SiteError, site_url_of
 from cim.site.statements import Statements
 from cim.site.views import is_exchange
@@ -57,19 +61,26 @@ class SitePlan:
     store: EvidenceStore
     timings: Mapping[str, float]  # seconds per stage of the build
     statements: Statements = Statements()  # statements of points students asked for
+    # The same pages in each other language (cim.site.language), each at the same src_uri.
+    translated: Mapping[str, Mapping[str, Page]] = dataclasses.field(default_factory=dict)
 
-    def title_of(self, kind: str, key: str) -> str:
-        """The title of an aim, category, programme or activity (its id when unknown)."""
+    def pages_in(self, lang: str) -> Mapping[str, Page]:
+        """Every page in one language (``pages`` for the default one)."""
+        return self.pages if lang == language.DEFAULT else self.translated.get(lang, {})
+
+    def title_of(self, kind: str, key: str, lang: str = language.DEFAULT) -> str:
+        """The title of an aim, category, programme or activity in ``lang`` (its id when
+        unknown)."""
+        found: Any = None
         if kind == "aim":
-            return next((a.title for a in self.rules.aims if a.id == key), key)
-        if kind == "category":
-            c = self.rules.category(key)
-            return c.title if c else key
-        if kind == "programme":
-            p = self.rules.programme(key)
-            return p.title if p else key
-        a = self.catalogue.get(key)
-        return a.title if a else key
+            found = next((a for a in self.rules.aims if a.id == key), None)
+        elif kind == "category":
+            found = self.rules.category(key)
+        elif kind == "programme":
+            found = self.rules.programme(key)
+        else:
+            found = self.catalogue.get(key)
+        return translated(found, "title", lang) if found is not None else key
 
     def award_of(self, student: str) -> Award | None:
         return self.awards.of(student)
@@ -87,11 +98,11 @@ class SitePlan:
         """The pages search engines are asked to skip (left out of the sitemap too)."""
         return [page.url for page in self.pages.values() if page.noindex]
 
-    def render(self, src_uri: str) -> str:
-        """The HTML body of one page (see :func:`cim.site.render.render`)."""
+    def render(self, src_uri: str, lang: str = language.DEFAULT) -> str:
+        """The HTML body of one page in ``lang`` (see :func:`cim.site.render.render`)."""
         from cim.site.render import render
 
-        return render(self, self.pages[src_uri])
+        return render(self, self.pages_in(lang)[src_uri])
 
 
 # Long because it sequences the site's stages and names each of the plan's parts once.
@@ -141,7 +152,10 @@ def plan(
             f"({today.isoformat()}): its certificate is published from that day"
         )
     awards = awards.as_of(today)  # nothing published is valid only in the future
-    pages = _pages(published, awards, rules, site_url_of(site_url), separate_search)
+    pages = {
+        lang: _pages(published, awards, rules, site_url_of(site_url), separate_search, lang)
+        for lang in language.LANGUAGES
+    }
     programmes = {p.id: p.title for p in rules.programmes}
     issued = certificates.issue(
         awards,
@@ -173,7 +187,8 @@ def plan(
         today=today,
         published=published,
         by_id={r.id: r for r in published},
-        pages=pages,
+        pages=pages[language.DEFAULT],
+        translated={k: v for k, v in pages.items() if k != language.DEFAULT},
         files=files,
         data={
             **issued.data,
@@ -199,7 +214,7 @@ def plan(
         },
         statements=stated,
     )
-    say(f"{len(pages)} pages planned for {len(published)} published portfolio(s)")
+    say(f"{len(site.pages)} pages per language planned for {len(published)} published portfolio(s)")
     return site
 
 
@@ -269,24 +284,27 @@ def _pages(
     rules: Rules,
     site_url: str,
     separate_search: bool,
+    lang: str = language.DEFAULT,
 ) -> dict[str, Page]:
-    """Every page: the fixed ones, then each published student's portfolio and certificate,
-    and one page per semester that had exchange students."""
+    """Every page in ``lang``: the fixed ones, then each published student's portfolio and
+    certificate, and one page per semester that had exchange students."""
+    _ = gettext_for(lang)
     scheme = rules.short_name or rules.name
+    name = translated(rules, "name", lang)
     listed = [
-        Page("index.md", rules.name, "home", hide=WIDE, description=rules.note),
-        Page("activities.md", "Activities", "activities", hide=WIDE),
-        Page("rules.md", "Rules and guidelines", "rules", hide=("navigation",)),
-        Page("students/index.md", "Find a portfolio", "students", hide=WIDE, search=False),
-        Page("exchange/index.md", "Exchange students", "exchange-index", hide=WIDE),
-        Page("statistics.md", "Statistics", "statistics", hide=WIDE),
+        Page("index.md", name, "home", hide=WIDE, description=translated(rules, "note", lang)),
+        Page("activities.md", _("Activities"), "activities", hide=WIDE),
+        Page("rules.md", _("Rules and guidelines"), "rules", hide=("navigation",)),
+        Page("students/index.md", _("Find a portfolio"), "students", hide=WIDE, search=False),
+        Page("exchange/index.md", _("Exchange students"), "exchange-index", hide=WIDE),
+        Page("statistics.md", _("Statistics"), "statistics", hide=WIDE),
         Page(
             "check.md",
-            "Check a certificate",
+            _("Check a certificate"),
             "check",
             template="check.html",
             hide=WIDE,
-            description="Check a CIM certificate by its number or its credential file.",
+            description=_("Check a CIM certificate by its number or its credential file."),
         ),
     ]
     for r in published:
@@ -301,7 +319,7 @@ def _pages(
                 r.id,
                 template="portfolio.html",
                 hide=WIDE,
-                description=f"{p.name}'s {scheme} portfolio",
+                description=_("%(name)s's %(scheme)s portfolio") % {"name": p.name, "scheme": scheme},
                 noindex=p.noindex,
                 search=not separate_search,
             )
@@ -311,14 +329,14 @@ def _pages(
             listed.append(
                 Page(
                     f"certificates/{r.id}.md",
-                    f"{scheme} certificate — {p.name}",
+                    _("%(scheme)s certificate — %(name)s") % {"scheme": scheme, "name": p.name},
                     "certificate",
                     r.id,
                     template="certificate.html",
                     hide=WIDE,
                     search=False,
-                    description=f"{p.name} — {rules.name}, {award.date.year}",
-                    image=site_url + f"certificates/{r.id}/card.png",
+                    description=f"{p.name} — {name}, {award.date.year}",
+                    image=site_url + certificates.card_uri(r.id, lang),
                     noindex=p.noindex,
                 )
             )
@@ -326,6 +344,8 @@ def _pages(
             listed.append(statements.page(r, scheme, WIDE))
         if is_exchange(r) and p.start:
             key = semester_of(p.start)
-            title = f"Exchange students, {semester_title(key)}"
+            title = _("Exchange students, %(semester)s") % {
+                "semester": semester_title(key, lang)
+            }
             listed.append(Page(f"exchange/{key}.md", title, "exchange", key, hide=WIDE))
-    return {page.src_uri: page for page in listed}
+    return {page.src_uri: dataclasses.replace(page, language=lang) for page in listed}

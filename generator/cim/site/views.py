@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Any
 
 from cim.credentials import badge
 from cim.model.catalogue import OWN_CHOICE
-from cim.model.semesters import semester_of, semester_title
+from cim.model.semesters import semester_of
 from cim.pipeline import PortfolioReport
 from cim.scoring.verdict import Assessment
 from cim.site import card, design
-from cim.site import guidelines
+from cim.site import guidelines, language
+from cim.site.i18n import N_
 from cim.site.certificates import linkedin_url
 from cim.site.pages import Page
 
@@ -26,6 +27,18 @@ if TYPE_CHECKING:
 
 Context = dict[str, Any]
 View = Callable[["SitePlan", Page], Context]
+# Words the pages show that are made below the site (in the model and the scoring), marked
+# here so the catalogues have them.
+SHOWN_WORDS = (
+    N_("At home"),
+    N_("Abroad"),
+    N_("Online"),
+    N_("fewer than 5"),
+    N_("points"),
+    N_("awarded"),
+    N_("certificate revoked"),
+    N_("requirements met, not yet awarded"),
+)
 
 
 def home(site: SitePlan, page: Page) -> Context:
@@ -56,9 +69,9 @@ def activities(site: SitePlan, page: Page) -> Context:
 def students(site: SitePlan, page: Page) -> Context:
     return {
         "count": len(site.published),
-        "programmes": _used(site, "programme"),
-        "countries": _used(site, "country"),
-        "languages": _used(site, "language"),
+        "programmes": _used(site, "programme", page.language),
+        "countries": _used(site, "country", page.language),
+        "languages": _used(site, "language", page.language),
         "aims": site.rules.aims,
     }
 
@@ -75,7 +88,7 @@ def portfolio(site: SitePlan, page: Page) -> Context:
         **design.context(site, report, shown),  # the student's choices: featured first …
         "evidence_of": _evidence_of(site, report),
         "countries": countries(a),
-        "summary": summary(site, report),
+        "summary": summary(site, report, page.language),
         "award": site.award_of(report.id),
         "statement": site.statement_of(report.id),
     }
@@ -97,7 +110,7 @@ def certificate(site: SitePlan, page: Page) -> Context:
         "official": issuing.signer.official,
         "qr": card.image_uri(site.certificates.qr.get(page_url + "#verify", "")),
         "linkedin": linkedin_url(
-            name=site.rules.name,
+            name=language.translated(site.rules, "name", page.language),
             organization=issuing.issuer.name,
             organization_id=issuing.issuer.linkedin_organization_id,
             issued=award.date,
@@ -137,17 +150,33 @@ def exchange_index(site: SitePlan, page: Page) -> Context:
     semesters = sorted((p.key for p in site.pages.values() if p.kind == "exchange"), reverse=True)
     return {
         "semesters": [
-            (k, semester_title(k), len(exchange_students(site, k))) for k in semesters
+            (k, language.semester_title(k, page.language), len(exchange_students(site, k)))
+            for k in semesters
         ]
     }
 
 
 def exchange(site: SitePlan, page: Page) -> Context:
-    return {"students": exchange_students(site, page.key), "semester": semester_title(page.key)}
+    return {
+        "students": exchange_students(site, page.key),
+        "semester": language.semester_title(page.key, page.language),
+    }
 
 
 def statistics(site: SitePlan, page: Page) -> Context:
-    return {"stats": site.statistics}
+    s = site.statistics
+    lang = page.language
+    named = [(language.country_name(c, lang), n) for c, n in s.countries]
+    # The statistics hold titles in the default language: each shown in the page's.
+    items: list[Any] = [*site.catalogue.activities, *site.rules.programmes, *site.rules.aims]
+    titles = {x.title: language.translated(x, "title", lang) for x in items}
+    return {
+        "stats": s,
+        "countries": named,
+        "activities": [(titles.get(t, t), n) for t, n in s.activities],
+        "programmes": [(titles.get(t, t), n) for t, n in s.programmes],
+        "aims": [(titles.get(t, t), n) for t, n in s.aims],
+    }
 
 
 def rules(site: SitePlan, page: Page) -> Context:
@@ -179,14 +208,14 @@ def countries(a: Assessment | None) -> list[str]:
     return sorted({r.entry.country for r in a.entries if r.counts and r.entry.country})
 
 
-def summary(site: SitePlan, report: PortfolioReport) -> Context:
+def summary(site: SitePlan, report: PortfolioReport, lang: str = language.DEFAULT) -> Context:
     """What a portfolio is about, in a line: activities, countries and languages."""
     a, p = report.assessment, report.portfolio
     if a is None or p is None:
         return {"activities": [], "countries": [], "languages": []}
     titles = sorted(
         {
-            r.title if r.own_choice else site.title_of("activity", r.entry.activity)
+            r.title if r.own_choice else site.title_of("activity", r.entry.activity, lang)
             for r in a.entries
             if r.counts
         }
@@ -216,11 +245,11 @@ def _student(site: SitePlan, page: Page) -> Context:
     a, p = report.assessment, report.portfolio
     if a is None or p is None:
         raise LookupError(f"{page.src_uri}: {page.key} is not a published portfolio")
-    aims = [(site.title_of("aim", x.id), a.by_aim.get(x.id, 0)) for x in site.rules.aims]
+    aims = [(site.title_of("aim", x.id, page.language), a.by_aim.get(x.id, 0)) for x in site.rules.aims]
     return {"r": report, "p": p, "a": a, "aims": aims}
 
 
-def _used(site: SitePlan, what: str) -> list[tuple[str, str]]:
+def _used(site: SitePlan, what: str, lang: str) -> list[tuple[str, str]]:
     values: set[str] = set()
     for r in site.published:
         if r.portfolio is None:
@@ -232,8 +261,12 @@ def _used(site: SitePlan, what: str) -> list[tuple[str, str]]:
         else:
             values.update(countries(r.assessment))
     if what == "programme":
-        return sorted(((v, site.title_of("programme", v)) for v in values), key=lambda x: x[1])
-    return sorted((v, v) for v in values)
+        named = [(v, site.title_of("programme", v, lang)) for v in values]
+    elif what == "language":
+        named = [(v, language.language_name(v, lang)) for v in values]
+    else:
+        named = [(v, language.country_name(v, lang)) for v in values]
+    return sorted(named, key=lambda x: x[1])
 
 
 def _evidence_of(site: SitePlan, report: PortfolioReport) -> dict[int, list[tuple[Any, Any]]]:

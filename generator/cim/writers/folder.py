@@ -14,9 +14,12 @@ from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 
+from cim.site import language
 from cim.site.csp import content_security_policy
+from cim.site.i18n import gettext_for
 from cim.site.pages import Page, rel
 from cim.site.plan import SitePlan
+from cim.writers import languages
 
 THEME_ASSETS = Path(__file__).resolve().parents[3] / "site_theme" / "assets"
 BUNDLED_DOCS = Path(__file__).resolve().parents[3] / "docs"
@@ -36,16 +39,22 @@ def place_files(files: Mapping[str, Path], site_dir: Path) -> None:
             shutil.copyfile(source, target)
 
 
-def guides(root: Path) -> list[tuple[Page, str]]:
-    """The hand-written pages under ``docs/`` (the guides), as pages with their HTML (Python
-    Markdown, the same extensions as mkdocs.yml)."""
+def guides(root: Path, lang: str = language.DEFAULT) -> list[tuple[Page, str]]:
+    """The hand-written pages under ``docs/`` (the guides) in ``lang``, as pages with their
+    HTML (Python Markdown, the same extensions as mkdocs.yml); a guide without a translation
+    (``guides/x.sv.md``) is shown as written."""
     import markdown
 
     docs = root / "docs"
     if not docs.is_dir():
         docs = BUNDLED_DOCS
     found = []
-    for path in sorted(docs.rglob("*.md")):
+    every = sorted(p.relative_to(docs).as_posix() for p in docs.rglob("*.md"))
+    replace, leave_out = languages.sources(every, lang)
+    for uri in every:
+        if uri in leave_out:
+            continue
+        path = docs / replace.get(uri, uri)
         text = path.read_text(encoding="utf-8")
         title = next(
             (line[2:].strip() for line in text.splitlines() if line.startswith("# ")), path.stem
@@ -53,7 +62,7 @@ def guides(root: Path) -> list[tuple[Page, str]]:
         html = markdown.markdown(
             text, extensions=["admonition", "attr_list", "md_in_html", "tables", "toc"]
         )
-        page = Page(path.relative_to(docs).as_posix(), title, "guide")
+        page = Page(uri, title, "guide", language=lang)
         found.append((page, html))
     return found
 
@@ -61,33 +70,48 @@ def guides(root: Path) -> list[tuple[Page, str]]:
 def document(site: SitePlan, page: Page, body: str | None = None) -> str:
     """One page as a complete HTML document (``body``: its HTML, else the renderer's)."""
 
+    _ = gettext_for(page.language)
+
     def up(to: str) -> str:
         return rel(page.url, to)
+
+    def root(to: str) -> str:  # a file at the site's root (the theme's assets)
+        return rel(page.url, "../" * page.language_depth + to)
 
     meta = [f'<meta name="description" content="{escape(page.description)}">']
     if page.noindex:
         meta.append('<meta name="robots" content="noindex">')
+    for alt in languages.alternates(site.certificates.issuing.site_url, page.language):
+        href = escape(alt["root"] + page.url)
+        meta.append(f'<link rel="alternate" hreflang="{alt["lang"]}" href="{href}">')
+        if alt["lang"] == language.DEFAULT:
+            meta.append(f'<link rel="alternate" hreflang="x-default" href="{href}">')
+    switch = " · ".join(
+        f'<a href="{root(language.prefix(x) + page.url)}" hreflang="{x}" lang="{x}">'
+        f"{language.NAMES[x]}</a>"
+        for x in language.others(page.language)
+    )
     nav = " · ".join(
         f'<a href="{up(to)}">{escape(label)}</a>'
         for to, label in (
-            ("", site.rules.name),
-            ("activities/", "Activities"),
-            ("students/", "Find a portfolio"),
-            ("statistics/", "Statistics"),
+            ("", language.translated(site.rules, "name", page.language)),
+            ("activities/", _("Activities")),
+            ("students/", _("Find a portfolio")),
+            ("statistics/", _("Statistics")),
         )
     )
     heading = f"<h1>{escape(page.title)}</h1>\n" if body is None else ""
-    content = site.render(page.src_uri) if body is None else body
+    content = site.render(page.src_uri, page.language) if body is None else body
     html = (
         "<!doctype html>\n"
-        '<html lang="en">\n<head>\n'
+        f'<html lang="{page.language}">\n<head>\n'
         '<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width,initial-scale=1">\n'
         f"<title>{escape(page.title)}</title>\n" + "\n".join(meta) + "\n"
-        f'<link rel="stylesheet" href="{up("assets/cim.css")}">\n'
-        f'<script src="{up("assets/cim.js")}" defer></script>\n'
+        f'<link rel="stylesheet" href="{root("assets/cim.css")}">\n'
+        f'<script src="{root("assets/cim.js")}" defer></script>\n'
         "</head>\n<body>\n"
-        f"<header><nav>{nav}</nav></header>\n"
+        f'<header><nav>{nav}</nav> <nav class="cim-languages">{switch}</nav></header>\n'
         '<main class="md-content" data-md-component="content">\n'
         f"{heading}{content}\n</main>\n</body>\n</html>\n"
     )
@@ -97,14 +121,15 @@ def document(site: SitePlan, page: Page, body: str | None = None) -> str:
 def write(site: SitePlan, site_dir: Path) -> int:
     """Write every page, data file and processed file of ``site`` into ``site_dir``; return the
     number of pages."""
-    for page in site.pages.values():
-        target = site_dir / page.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(document(site, page), encoding="utf-8")
-    for page, body in guides(site.root):
-        target = site_dir / page.url / "index.html"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(document(site, page, body), encoding="utf-8")
+    for lang in language.LANGUAGES:
+        for page in site.pages_in(lang).values():
+            target = site_dir / page.path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document(site, page), encoding="utf-8")
+        for page, body in guides(site.root, lang):
+            target = site_dir / page.path / "index.html"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(document(site, page, body), encoding="utf-8")
     for uri, data in site.data.items():
         target = site_dir / uri
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -112,4 +137,4 @@ def write(site: SitePlan, site_dir: Path) -> int:
     place_files(site.files, site_dir)
     if THEME_ASSETS.is_dir():
         shutil.copytree(THEME_ASSETS, site_dir / "assets", dirs_exist_ok=True)
-    return len(site.pages)
+    return sum(len(site.pages_in(lang)) for lang in language.LANGUAGES)

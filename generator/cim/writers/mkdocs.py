@@ -24,7 +24,7 @@ from mkdocs.config import base, load_config
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkPage
 
@@ -35,9 +35,12 @@ from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries
+from cim.site.i18n import gettext_for
+from cim.site.language import DEFAULT, LANGUAGES, others
 from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
 from cim.site.reuse import PageCache, chrome_key, page_key
+from cim.writers import languages
 from cim.writers.folder import place_files
 
 log = logging.getLogger("mkdocs.plugins.cim")
@@ -67,6 +70,8 @@ class CimConfig(base.Config):
     """Processes for image work (default: one per CPU)."""
     sign_later = c.Type(bool, default=False)
     """An official build without the signing key: `cim sign` adds the signatures after."""
+    language = c.Choice(LANGUAGES, default=DEFAULT)
+    """The language of this build's pages (each other language is built after the first)."""
 
 
 class CimPlugin(BasePlugin[CimConfig]):
@@ -85,6 +90,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.chrome = ""  # the key of what every generated page shares (cim.site.reuse)
         self.nav_pages: set[str] = set()
         self.bodies: dict[str, tuple[str, str]] = {}  # src_uri → (body, key) of pages to keep
+        self.prepared: SitePlan | None = None  # the plan of an earlier language's build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects its own inline live-reload script into every page.
@@ -97,6 +103,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         # The inline scripts the theme (with its overrides) and cim's templates can write:
         # the only ones the pages' Content-Security-Policy allows.
         self.scripts = csp.script_shapes([*config.theme.dirs, *csp.own_template_folders()])
+        _language_settings(config, self.config.language)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -109,6 +116,10 @@ class CimPlugin(BasePlugin[CimConfig]):
             today = given
         cache = Path(self.config.cache) if self.config.cache else None
         say = lambda message: log.info("cim: %s", message)  # noqa: E731
+        lang = self.config.language
+        files = _language_files(files, config, lang)
+        if self.prepared is not None:
+            return self._place(self.prepared, files, config, cache)
         try:
             say("checking portfolios")
             started = time.perf_counter()
@@ -131,12 +142,20 @@ class CimPlugin(BasePlugin[CimConfig]):
             raise PluginError(str(exc)) from None
         for note in site.notes:
             log.warning("cim: %s", note)
+        return self._place(site, files, config, cache)
+
+    def _place(
+        self, site: SitePlan, files: Files, config: MkDocsConfig, cache: Path | None
+    ) -> Files:
+        """Add the plan's pages in this build's language (in the default language, with the
+        site's data files)."""
+        lang = self.config.language
         keyed = time.perf_counter()
         self._add_pages(site, files, config, cache)
         self.keying = time.perf_counter() - keyed
         # Processed evidence and cards are linked from the cache into the site after the
         # build (in on_post_build) rather than copied by MkDocs: thousands of files.
-        for uri, data in sorted(site.data.items()):
+        for uri, data in sorted(site.data.items() if lang == DEFAULT else ()):
             # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
             files.append(
                 File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
@@ -160,7 +179,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         """Each page of the plan as a generated file (or, unchanged, its finished HTML)."""
         nav_pages = self.nav_pages = _nav_sources(config.nav)
         self._start_reuse(config, cache or self.root / ".cache" / "cim")
-        for page in site.pages.values():
+        for page in site.pages_in(self.config.language).values():
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
                     f"docs/{page.src_uri} clashes with a generated page; rename or remove it"
@@ -185,14 +204,14 @@ class CimPlugin(BasePlugin[CimConfig]):
         self, html: str, *, page: MkPage, config: MkDocsConfig, files: Files
     ) -> str | None:
         site = self.site
-        if site is None or page.file.src_uri not in site.pages:
+        if site is None or page.file.src_uri not in site.pages_in(self.config.language):
             return html
         self.rendered += 1
         total = len(site.pages)
         if total >= 500 and self.rendered % max(1, total // 10) == 0:
             log.info("cim: rendered %d of %d pages", self.rendered, total)
         kept = self.bodies.get(page.file.src_uri)
-        return kept[0] if kept else site.render(page.file.src_uri)
+        return kept[0] if kept else site.render(page.file.src_uri, self.config.language)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         if self.site is not None and page.file.src_uri in self.site.pages:
@@ -220,7 +239,7 @@ class CimPlugin(BasePlugin[CimConfig]):
             )
         if template_name == "sitemap.xml" and self.site is not None:  # before it is gzipped
             if self.reuse is not None and self.reuse.reused:
-                urls = [page.url for page in self.site.pages.values()]
+                urls = [page.url for page in self.site.pages_in(self.config.language).values()]
                 output_content = sitemap.with_pages(output_content, urls, config.site_url or "")
             return sitemap.without(output_content, self.site.noindex_urls())
         return output_content
@@ -229,16 +248,41 @@ class CimPlugin(BasePlugin[CimConfig]):
         gc.unfreeze()
 
     @event_priority(50)  # before the search plugin writes its index
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _finish(self, *, config: MkDocsConfig) -> None:
         gc.unfreeze()
         search = _search_plugin(config)
         if self.site is not None and search is not None:
-            search.search_index.entries.extend(search_entries(self.site))
-        if self.site is not None:
+            search.search_index.entries.extend(search_entries(self.site, self.config.language))
+        if self.site is not None and self.config.language == DEFAULT:
             place_files(self.site.files, Path(config.site_dir))
+        self._report()
+
+    @event_priority(-100)  # after every other plugin has finished this language's site
+    def _other_languages(self, *, config: MkDocsConfig) -> None:
+        """Each other language under <site>/<lang>/, placing this build's plan; then the
+        page cache keeps what all of them used. MkDocs hands every build of one process the
+        same plugin objects, so this one's state is put back afterwards."""
+        if self.config.language != DEFAULT:
+            return
+        site = self.site
+        try:
+            if config.config_file_path and not self.serving:
+                for lang in others(DEFAULT):
+                    _build_language(
+                        Path(config.config_file_path),
+                        Path(config.site_dir),
+                        config.strict,
+                        lang,
+                        self,
+                    )
+        finally:
+            self.config["language"] = DEFAULT
+            self.prepared = None
+            self.site = site
         if self.reuse is not None:
             self.reuse.forget_unused()
-        self._report()
+
+    on_post_build = CombinedEvent(_finish, _other_languages)
 
     def _report(self) -> None:
         site = self.site
@@ -265,6 +309,8 @@ class CimPlugin(BasePlugin[CimConfig]):
     def _start_reuse(self, config: MkDocsConfig, cache: Path) -> None:
         """Reuse unchanged pages of the last build (never under `mkdocs serve`, whose pages
         carry its live-reload script)."""
+        # A later language's build adds to the same cache: it keeps every language's pages.
+        shared = self.reuse if self.prepared is not None else None
         self.bodies = {}
         self.reuse = None
         if self.serving:
@@ -274,7 +320,7 @@ class CimPlugin(BasePlugin[CimConfig]):
 
         theme = config.theme.custom_dir
         docs = Path(config.docs_dir)
-        self.reuse = PageCache(cache)
+        self.reuse = shared or PageCache(cache)
         self.chrome = chrome_key(
             settings=[
                 f"mkdocs {mkdocs.__version__}",
@@ -283,6 +329,7 @@ class CimPlugin(BasePlugin[CimConfig]):
                 if config.config_file_path
                 else "",
                 config.site_url or "",
+                str(config.theme.get("language")),
                 repr(config.nav),
                 str(config.use_directory_urls),
             ],
@@ -295,7 +342,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         else of the build reads them."""
         if self.reuse is None or page.search or page.src_uri in self.nav_pages:
             return False
-        body = site.render(page.src_uri)
+        body = site.render(page.src_uri, page.language)
         key = page_key(self.chrome, page, body)
         found = self.reuse.find(key)
         if found is None:
@@ -337,6 +384,47 @@ class SharedParts:
         return kept
 
 
+def _language_settings(config: MkDocsConfig, lang: str) -> None:
+    """One language's build: the theme's own words (mkdocs-material's ``language``), the
+    navigation's labels and the site's name in that language, its address below the site's
+    root, and the links every page gives to itself in the other languages."""
+    root = config.site_url or DEFAULT_SITE_URL
+    root = root if root.endswith("/") else root + "/"
+    config.extra["cim_language"] = lang
+    config.extra["cim_alternates"] = languages.alternates(root, lang)
+    if lang == DEFAULT:
+        return
+    _ = gettext_for(lang)
+    config.theme["language"] = lang
+    config.nav = languages.translate_nav(config.nav, _)
+    config.site_name = _(config.site_name)
+    config.site_url = root + f"{lang}/"
+    if config.site_description:
+        config.site_description = _(config.site_description.strip())
+    if config.copyright:
+        config.copyright = _(config.copyright)
+    if isinstance(config.extra.get("programme"), str):
+        config.extra["programme"] = _(config.extra["programme"])
+    for scheme in config.theme.get("palette") or []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
+            toggle["name"] = _(toggle["name"])
+
+
+def _language_files(files: Files, config: MkDocsConfig, lang: str) -> Files:
+    """The guides in ``lang``: ``guides/x.sv.md`` is read as ``guides/x.md`` in the Swedish
+    build, and no build publishes another language's copy under its own name."""
+    replace, leave_out = languages.sources([f.src_uri for f in files], lang)
+    for uri in sorted(leave_out | set(replace)):
+        found = files.get_file_from_path(uri)
+        if found is not None:
+            files.remove(found)
+    for uri, translation in sorted(replace.items()):
+        text = (Path(config.docs_dir) / translation).read_text(encoding="utf-8")
+        files.append(File.generated(config, uri, content=text))
+    return files
+
+
 def _origin(site_url: str | None) -> str:
     """The scheme and host of the site's public address ('' without one)."""
     parts = (site_url or "").split("/")
@@ -370,6 +458,19 @@ def _nav_sources(nav: Any) -> set[str]:
 
     walk(nav or [])
     return found
+
+
+def _build_language(
+    found: Path, site_dir: Path, strict: bool, lang: str, first: CimPlugin
+) -> None:
+    """The site in ``lang`` under ``site_dir/<lang>/``, placing the first build's plan."""
+    config = load_config(config_file=str(found), site_dir=str(site_dir / lang), strict=strict)
+    plugin = config.plugins.get("cim")
+    if not isinstance(plugin, CimPlugin):
+        raise BuildFailed(f"{found} does not use the `cim` plugin; add it under plugins:")
+    plugin.config.update({**first.config, "language": lang})
+    plugin.prepared = first.site
+    mkdocs_build(config)
 
 
 class BuildFailed(Exception):
