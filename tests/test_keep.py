@@ -74,7 +74,9 @@ def test_the_export_holds_everything_and_a_pdf_of_the_whole_portfolio(
         assert " ".join(r.title.split()) in text, r.title
     assert "Points per aim" in text  # hidden on her page, but the export is the whole portfolio
     assert "105 of 100 points — all requirements are met." in text
-    assert "This is to certify that Anna Lind" in text and "CIM-2026-0001" in text
+    # The certificate, bilingual: its words in English, then in Swedish.
+    assert "This is to certify that Härmed intygas att Anna Lind" in text
+    assert "CIM-2026-0001" in text
     assert "Certificate of Intercultural Merits · Activities" not in text  # no site links
 
 
