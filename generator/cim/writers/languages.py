@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from cim.site import language
-from cim.site.i18n import Gettext
+from cim.site.config import DEFAULT_SITE_URL
+from cim.site.i18n import Gettext, gettext_for
 
 TRANSLATION = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2})\.md$")
 
@@ -56,3 +57,30 @@ def alternates(site_url: str, lang: str) -> list[dict[str, str]]:
             }
         )
     return out
+
+
+def settings(config: Any, lang: str) -> None:
+    """One language's build: the theme's own words (mkdocs-material's ``language``), the
+    navigation's labels and the site's name in that language, its address below the site's
+    root, and the links every page gives to itself in the other languages."""
+    root = config.site_url or DEFAULT_SITE_URL
+    root = root if root.endswith("/") else root + "/"
+    config.extra["cim_language"] = lang
+    config.extra["cim_alternates"] = alternates(root, lang)
+    if lang == language.DEFAULT:
+        return
+    _ = gettext_for(lang)
+    config.theme["language"] = lang
+    config.nav = translate_nav(config.nav, _)
+    config.site_name = _(config.site_name)
+    config.site_url = root + f"{lang}/"
+    if config.site_description:
+        config.site_description = _(config.site_description.strip())
+    if config.copyright:
+        config.copyright = _(config.copyright)
+    if isinstance(config.extra.get("programme"), str):
+        config.extra["programme"] = _(config.extra["programme"])
+    for scheme in config.theme.get("palette") or []:
+        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
+        if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
+            toggle["name"] = _(toggle["name"])

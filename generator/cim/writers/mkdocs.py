@@ -3,7 +3,12 @@
 MkDocs never reads ``portfolios/`` (it would copy student files verbatim). Instead, on every
 build this plugin asks the core for the site plan, adds each page as a generated file whose
 body the core renders, adds the processed evidence from the cache, and tells ``mkdocs serve``
-to rebuild when a portfolio, the rules or the catalogue change.
+to rebuild when a portfolio, the rules or the catalogue change. After the default language's
+site, each other language's is built under ``<site>/<lang>/`` from the same plan.
+
+This module is long because it is the one that may import MkDocs: every step that touches MkDocs'
+objects (the plugin's events, placing reused pages, each language's build) lives here; what
+can be said without MkDocs is in ``cim.site`` and ``cim.writers.languages``.
 """
 
 from __future__ import annotations
@@ -35,7 +40,6 @@ from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries
-from cim.site.i18n import gettext_for
 from cim.site.language import DEFAULT, LANGUAGES, others
 from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
@@ -103,7 +107,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         # The inline scripts the theme (with its overrides) and cim's templates can write:
         # the only ones the pages' Content-Security-Policy allows.
         self.scripts = csp.script_shapes([*config.theme.dirs, *csp.own_template_folders()])
-        _language_settings(config, self.config.language)
+        languages.settings(config, self.config.language)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -382,33 +386,6 @@ class SharedParts:
     def keep(self, part: str, page: MkPage, html: str) -> Markup:
         kept = self.parts[self._key(part, page)] = Markup(html)
         return kept
-
-
-def _language_settings(config: MkDocsConfig, lang: str) -> None:
-    """One language's build: the theme's own words (mkdocs-material's ``language``), the
-    navigation's labels and the site's name in that language, its address below the site's
-    root, and the links every page gives to itself in the other languages."""
-    root = config.site_url or DEFAULT_SITE_URL
-    root = root if root.endswith("/") else root + "/"
-    config.extra["cim_language"] = lang
-    config.extra["cim_alternates"] = languages.alternates(root, lang)
-    if lang == DEFAULT:
-        return
-    _ = gettext_for(lang)
-    config.theme["language"] = lang
-    config.nav = languages.translate_nav(config.nav, _)
-    config.site_name = _(config.site_name)
-    config.site_url = root + f"{lang}/"
-    if config.site_description:
-        config.site_description = _(config.site_description.strip())
-    if config.copyright:
-        config.copyright = _(config.copyright)
-    if isinstance(config.extra.get("programme"), str):
-        config.extra["programme"] = _(config.extra["programme"])
-    for scheme in config.theme.get("palette") or []:
-        toggle = scheme.get("toggle") if isinstance(scheme, dict) else None
-        if isinstance(toggle, dict) and isinstance(toggle.get("name"), str):
-            toggle["name"] = _(toggle["name"])
 
 
 def _language_files(files: Files, config: MkDocsConfig, lang: str) -> Files:
