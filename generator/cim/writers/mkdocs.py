@@ -315,6 +315,8 @@ class CimPlugin(BasePlugin[CimConfig]):
         carry its live-reload script)."""
         # A later language's build adds to the same cache: it keeps every language's pages.
         shared = self.reuse if self.prepared is not None else None
+        if shared is not None:  # each language's log counts its own pages
+            shared.reused = shared.stored = 0
         self.bodies = {}
         self.reuse = None
         if self.serving:
