@@ -13,6 +13,8 @@ import pytest
 from conftest import ROOT, copy_repo
 
 GUIDE = ROOT / "docs/guides/data-protection.md"
+SWEDISH = ROOT / "docs/guides/data-protection.sv.md"
+FIELD_TABLES = {GUIDE: "### Every field of a portfolio", SWEDISH: "### Varje fält i en portfolio"}
 
 
 def schema_file() -> Path:
@@ -39,26 +41,29 @@ def fields(node: dict[str, Any], defs: dict[str, Any], prefix: str = "") -> Iter
                 yield from fields(target, defs, f"{path}[].")
 
 
-def test_every_portfolio_field_is_in_the_record_of_processing() -> None:
+@pytest.mark.parametrize("guide", list(FIELD_TABLES), ids=lambda p: p.name)
+def test_every_portfolio_field_is_in_the_record_of_processing(guide: Path) -> None:
     schema = json.loads(schema_file().read_text(encoding="utf-8"))
     allowed = list(fields(schema, schema.get("$defs", {})))
     assert "entries[].evidence[].private" in allowed and "studies.end" in allowed
-    text = GUIDE.read_text(encoding="utf-8")
-    table = text.split("### Every field of a portfolio", 1)[1].split("\n## ", 1)[0]
+    heading = FIELD_TABLES[guide]
+    text = guide.read_text(encoding="utf-8")
+    table = text.split(heading, 1)[1].split("\n## ", 1)[0]
     described = re.findall(r"^\| `([^`]+)` \|", table, re.M)
     missing = [f for f in allowed if f not in described]
     assert not missing, (
-        f"{GUIDE.relative_to(ROOT)}: describe these portfolio fields in the table "
-        f"'Every field of a portfolio' (what they hold, whether they are published): {missing}"
+        f"{guide.relative_to(ROOT)}: describe these portfolio fields in the table "
+        f"'{heading[4:]}' (what they hold, whether they are published): {missing}"
     )
     stale = set(described) - set(allowed)
-    assert not stale, f"{GUIDE.relative_to(ROOT)} describes fields no longer in the schema: {stale}"
+    assert not stale, f"{guide.relative_to(ROOT)} describes fields no longer in the schema: {stale}"
 
 
 def test_the_guides_link_each_other() -> None:
     admin = (ROOT / "docs/guides/administrators.md").read_text(encoding="utf-8")
     assert "data-protection.md" in admin
-    assert "administrators.md#erasure" in GUIDE.read_text(encoding="utf-8")
+    for guide in FIELD_TABLES:
+        assert "administrators.md#erasure" in guide.read_text(encoding="utf-8")
 
 
 def event(*, private: bool, fork_private: bool | None = None) -> dict[str, object]:
