@@ -103,3 +103,14 @@ def test_cim_statement_refuses_an_unknown_or_broken_portfolio(repo: Path, tmp_pa
     )
     assert code == 1 and "has errors, so no statement is made" in err
     assert not (tmp_path / "x").exists()
+
+
+def test_the_swedish_statement_page_is_in_swedish(built: tuple[Path, str]) -> None:
+    page = (built[0] / "sv/statements/anna-lind/index.html").read_text(encoding="utf-8")
+    assert '<html lang="sv"' in page
+    assert "<title>Intyg om CIM-poäng — Anna Lind" in page
+    assert "Det här intyget visar de poäng som" in page and "Det här är inte certifikatet" in page
+    assert "Kontrollera intyget" in page and 'alt="QR-kod: kontrollera intyget"' in page
+    assert "Verify this statement" not in page and "It is not the certificate" not in page
+    # The requirements are the signed statement's own words: marked as English.
+    assert '<ul class="cim-statement__requirements" lang="en">' in page

@@ -44,6 +44,7 @@ METHODS = [
     ("plan.py", "python"),
     ("views.py", "python"),
     ("certificates.py", "python"),
+    ("statements.py", "python"),
 ]
 OPTIONS = {
     "templates/**.html": {

@@ -341,7 +341,7 @@ def _pages(
                 )
             )
         if p.statement:
-            listed.append(statements.page(r, scheme, WIDE))
+            listed.append(statements.page(r, scheme, WIDE, lang))
         if is_exchange(r) and p.start:
             key = semester_of(p.start)
             title = _("Exchange students, %(semester)s") % {

@@ -18,6 +18,8 @@ from cim.model.awards import Awards
 from cim.model.rules import Rules
 from cim.pipeline import PortfolioReport
 from cim.site import card
+from cim.site.i18n import gettext_for
+from cim.site.language import DEFAULT
 from cim.site.pages import Page, SiteError, site_url_of
 
 
@@ -64,18 +66,20 @@ def issue(
     return Statements(data, qr, days)
 
 
-def page(report: PortfolioReport, scheme: str, hide: tuple[str, ...]) -> Page:
-    """The printable page of a student's statement."""
+def page(report: PortfolioReport, scheme: str, hide: tuple[str, ...], lang: str = DEFAULT) -> Page:
+    """The printable page of a student's statement, in ``lang``."""
+    _ = gettext_for(lang)
     name = report.portfolio.name if report.portfolio else report.id
+    words = {"scheme": scheme, "name": name}
     return Page(
         f"statements/{report.id}.md",
-        f"Statement of {scheme} points — {name}",
+        _("Statement of %(scheme)s points — %(name)s") % words,
         "statement",
         report.id,
         template="certificate.html",  # the theme's page with the Verify button's script
         hide=hide,
         search=False,
-        description=f"{name}'s signed statement of {scheme} points",
+        description=_("%(name)s's signed statement of %(scheme)s points") % words,
         noindex=True,
     )
 
