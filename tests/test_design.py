@@ -137,3 +137,10 @@ def test_the_page_honours_the_choices(built: tuple[Path, str]) -> None:
     assert 'href="../../statements/anna-lind/"' in body
     other = (built[0] / "students/erik-johansson/index.html").read_text()
     assert "cim-accent" not in other and "Points per aim" in other and "Countries</h2>" not in other
+
+
+def test_the_swedish_page_names_the_countries_in_swedish(built: tuple[Path, str]) -> None:
+    html = (built[0] / "sv/students/anna-lind/index.html").read_text(encoding="utf-8")
+    body = html[html.index('<article class="cim-portfolio') :]
+    assert "<strong>Nederländerna</strong>: Utbytestermin utomlands" in body
+    assert "Netherlands</strong>" not in body

@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import pycountry
-
 from cim.pipeline import PortfolioReport
 from cim.scoring.points import EntryResult
+from cim.site import language
 
 if TYPE_CHECKING:
     from cim.site.plan import SitePlan
@@ -53,23 +52,26 @@ def cover(site: SitePlan, report: PortfolioReport) -> tuple[Any, Any] | None:
     return None
 
 
-def country_name(code: str) -> str:
-    found = pycountry.countries.get(alpha_2=code)
-    return str(getattr(found, "common_name", None) or found.name) if found else code
-
-
-def countries(site: SitePlan, shown: list[EntryResult]) -> list[tuple[str, list[str]]]:
-    """Each country of the counted activities (by name) with the activities done there."""
+def countries(
+    site: SitePlan, shown: list[EntryResult], lang: str = language.DEFAULT
+) -> list[tuple[str, list[str]]]:
+    """Each country of the counted activities (by its name in ``lang``, as every other page
+    names countries) with the activities done there (titled in ``lang`` too)."""
     titles: dict[str, set[str]] = {}
     for r in shown:
         if r.counts and r.entry.country:
-            titles.setdefault(r.entry.country, set()).add(r.title)
-    named = [(country_name(code), sorted(t)) for code, t in titles.items()]
+            title = r.entry.title or (
+                language.translated(r.activity, "title", lang) if r.activity else r.entry.activity
+            )
+            titles.setdefault(r.entry.country, set()).add(title)
+    named = [(language.country_name(code, lang), sorted(t)) for code, t in titles.items()]
     return sorted(named)
 
 
-def context(site: SitePlan, report: PortfolioReport, shown: list[EntryResult]) -> dict[str, Any]:
-    """What the portfolio template needs for the student's choices."""
+def context(
+    site: SitePlan, report: PortfolioReport, shown: list[EntryResult], lang: str = language.DEFAULT
+) -> dict[str, Any]:
+    """What the portfolio template needs for the student's choices, in ``lang``."""
     p = report.portfolio
     assert p is not None
     counted, featured = arrange(report, shown)
@@ -78,5 +80,5 @@ def context(site: SitePlan, report: PortfolioReport, shown: list[EntryResult]) -
         "design": p.design,
         "featured": featured,
         "cover": cover(site, report),
-        "country_list": countries(site, shown) if p.design.countries else [],
+        "country_list": countries(site, shown, lang) if p.design.countries else [],
     }

@@ -85,7 +85,7 @@ def portfolio(site: SitePlan, page: Page) -> Context:
     shown.sort(key=lambda r: r.entry.sort_key(), reverse=True)
     return {
         **context,
-        **design.context(site, report, shown),  # the student's choices: featured first …
+        **design.context(site, report, shown, page.language),  # the student's choices: featured first …
         "evidence_of": _evidence_of(site, report),
         "countries": countries(a),
         "summary": summary(site, report, page.language),
