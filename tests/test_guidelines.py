@@ -14,12 +14,12 @@ from cim.site.guidelines import Section, sections
 from conftest import ROOT, TODAY, site_plan
 
 
-def _sections(repo: Path, **change: object) -> dict[str, Section]:
+def _sections(repo: Path, lang: str = "en", **change: object) -> dict[str, Section]:
     data = yaml.safe_load((repo / "rules.yml").read_text())
     data.update(change)
     rules = rules_from(data)
     catalogue = catalogue_from(yaml.safe_load((repo / "activities.yml").read_text()), rules)
-    return {s.id: s for s in sections(rules, catalogue)}
+    return {s.id: s for s in sections(rules, catalogue, lang)}
 
 
 def _words(s: Section) -> str:
@@ -66,3 +66,23 @@ def test_the_site_has_the_page(tmp_path: Path) -> None:
     site = site_plan(ROOT, today=dt.date.fromisoformat(TODAY), cache=tmp_path / "cache", workers=1)
     html = site.render("rules.md")
     assert "<h1>Rules and guidelines</h1>" in html and "You need 100 points" in html
+
+
+def test_the_swedish_page_says_it_in_swedish(tmp_path: Path) -> None:
+    found = _sections(ROOT, "sv")
+    programme = found["cohort-programme"]
+    assert "Du behöver 100 poäng" in _words(programme)
+    assert "från den dag dina studier börjar till den sista dagen av dina studier" in _words(
+        programme
+    )
+    # The requirements are the scoring's words, in English, and marked so.
+    assert programme.points_lang == "en" and "(recommended, not required)" in _words(programme)
+    assert found["categories"].title == "Kategorier och gränser"
+    assert "högst 50 poäng" in _words(found["categories"])
+    assert "En reflektion på minst 120 ord" in _words(found["own-choice"])
+    assert "Öppna en pull request" in _words(found["apply"])
+    assert _sections(ROOT)["cohort-programme"].points_lang == ""
+    site = site_plan(ROOT, today=dt.date.fromisoformat(TODAY), cache=tmp_path / "cache", workers=1)
+    html = site.render("rules.md", "sv")
+    assert "<h2 id=\"categories\">Kategorier och gränser</h2>" in html
+    assert '<ul lang="en"><li>At least one activity' in html

@@ -1,7 +1,8 @@
 """The translations of the site's own words: gettext catalogues, kept as ``.po`` text.
 
 The templates mark their words with ``_()`` / ``{% trans %}`` (Jinja's ``i18n`` extension); a
-few page titles in ``plan.py`` and the labels of mkdocs.yml's navigation are marked too. Each
+few page titles in ``plan.py`` and ``statements.py``, the sentences of the rules page
+(``guidelines.py``) and the labels of mkdocs.yml's navigation are marked too. Each
 language has one catalogue, ``locale/<language>/LC_MESSAGES/cim.po``, read with Babel and turned
 into gettext translations in memory when the site is built: nothing is compiled ahead, so a
 fresh clone builds without an extra step.
@@ -45,6 +46,7 @@ METHODS = [
     ("views.py", "python"),
     ("certificates.py", "python"),
     ("statements.py", "python"),
+    ("guidelines.py", "python"),
 ]
 OPTIONS = {
     "templates/**.html": {

@@ -180,7 +180,7 @@ def statistics(site: SitePlan, page: Page) -> Context:
 
 
 def rules(site: SitePlan, page: Page) -> Context:
-    return {"sections": guidelines.sections(site.rules, site.catalogue)}
+    return {"sections": guidelines.sections(site.rules, site.catalogue, page.language)}
 
 
 VIEWS: dict[str, View] = {
