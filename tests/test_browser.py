@@ -259,6 +259,25 @@ def test_qr_code_link_runs_the_verification(
     context.close()
 
 
+def test_the_swedish_page_gives_its_verdict_in_swedish(
+    browser: Any, server: str, built: tuple[Path, str]
+) -> None:
+    """The verdict's headline comes in the page's language; the individual checks stay in
+    English and are marked so for screen readers."""
+    context = browser.new_context()
+    serve_as(context, "https://cim.example.org/", built[0])
+    page = context.new_page()
+    page.goto(server + "sv/certificates/anna-lind/#verify", wait_until="networkidle")
+    section = page.locator("#verify[data-outcome]")
+    section.wait_for(timeout=15_000)
+    assert section.get_attribute("data-outcome") == "not-official"
+    verdict = page.inner_text(".cim-verify__verdict")
+    assert verdict.startswith("Signaturen är oskadd, men detta är inte ett officiellt certifikat.")
+    assert "(Högskolans nycklar kontrollerades på cim.example.org.)" in verdict
+    assert page.get_attribute("#verify .cim-checks", "lang") == "en"
+    context.close()
+
+
 def test_certificate_prints_on_exactly_one_a4_page(
     browser: Any, server: str, tmp_path: Path
 ) -> None:

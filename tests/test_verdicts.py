@@ -279,3 +279,20 @@ def test_the_page_and_cim_verify_say_each_verdict_in_the_same_words() -> None:
     assert block, "verify.js no longer has its HEADLINES table"
     page = json.loads(block.group(1))
     assert page and all(HEADLINES[outcome] == words for outcome, words in page.items())
+
+
+def test_the_pages_verdict_words_are_those_of_cim_verify() -> None:
+    """The verification section gives verify.js each headline in the page's language; in
+    English they must be word for word `cim verify`'s, for every outcome the page can show."""
+    import re
+
+    from cim.credentials.verify import HEADLINES
+
+    macros = (ROOT / "generator/cim/site/templates/_macros.html").read_text()
+    given = dict(re.findall(r"data-h-([a-z-]+)=\"\{\{ _\('([^']*)'\) \}\}\"", macros))
+    script = (ROOT / "site_theme/assets/verify.js").read_text()
+    block = re.search(r"var HEADLINES = \{(.*?)\};", script, re.S)
+    assert block
+    shown = set(re.findall(r'"([a-z-]+)":', block.group(1)))
+    assert shown and set(given) == shown
+    assert all(HEADLINES[outcome] == words for outcome, words in given.items())

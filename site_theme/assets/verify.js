@@ -307,6 +307,12 @@
     });
   }
 
+  /* One of the section's words in the page's language, or the English given. */
+  function words(section, name, english) {
+    var given = section.getAttribute("data-" + name);
+    return given === null || given === "" ? english : given;
+  }
+
   /* Show a result in a verification section (#verify). */
   function show(section, result) {
     var list = section.querySelector(".cim-checks");
@@ -321,10 +327,16 @@
     var ok = result.outcome === "genuine";
     var kind = ok ? "ok" : (result.outcome === "not-official" ? "warn" : "bad");
     verdict.className = "cim-verify__verdict cim-verify__verdict--" + kind;
-    verdict.textContent = result.headline + " (The School's keys were checked at " + result.host + ".)";
+    /* The page gives the verdict's words in its own language (data-h-<outcome>, …); a
+       headline more precise than the outcome's (a revocation's date) stays as it is. */
+    var headline = result.headline;
+    if (headline === HEADLINES[result.outcome]) { headline = words(section, "h-" + result.outcome, headline); }
+    var keysAt = words(section, "keys-at", "(The School's keys were checked at {host}.)");
+    verdict.textContent = headline + " " + keysAt.replace("{host}", result.host);
     if (!ok && result.outcome !== "not-official") {
-      var after = { revoked: " It is no longer valid.", superseded: " Ask the holder for the newest statement." };
-      verdict.textContent = result.headline + (after[result.outcome] || " It is not valid: see the failed check below.");
+      var after = { revoked: words(section, "after-revoked", "It is no longer valid."),
+                    superseded: words(section, "after-superseded", "Ask the holder for the newest statement.") };
+      verdict.textContent = headline + " " + (after[result.outcome] || words(section, "after-invalid", "It is not valid: see the failed check below."));
     }
     section.setAttribute("data-outcome", result.outcome);
     section.setAttribute("data-result", ok ? "valid" : "invalid");
@@ -333,7 +345,7 @@
   function start(section) {
     section.querySelector(".cim-checks").textContent = "";
     section.querySelector(".cim-verify__verdict").className = "cim-verify__verdict";
-    section.querySelector(".cim-verify__verdict").textContent = "Checking…";
+    section.querySelector(".cim-verify__verdict").textContent = words(section, "checking", "Checking…");
     section.hidden = false;
     section.removeAttribute("data-result");
     section.removeAttribute("data-outcome");
