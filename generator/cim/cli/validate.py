@@ -46,7 +46,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def _changed_since(root: Path, base: str) -> set[str]:
     """The portfolios with a file changed between ``base`` and the current commit."""
     from cim.github import git
-    from cim.github.ownership import portfolio_of
+    from cim.github.ownership import portfolios_touched
 
     try:
         changes = git.changed(root, git.resolve(root, base), git.resolve(root, "HEAD"))
@@ -55,14 +55,7 @@ def _changed_since(root: Path, base: str) -> set[str]:
             f"--deep-since: '{base}' is not a commit of the repository at {root}; give the "
             "branch or commit the pull request starts from (fetch it first)"
         ) from None
-    return {
-        pid
-        for _, path, old in changes
-        for p in (path, old)
-        if p
-        for pid in [portfolio_of(p)]
-        if pid
-    }
+    return portfolios_touched(changes)
 
 
 def cmd_points(args: argparse.Namespace) -> int:

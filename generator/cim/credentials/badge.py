@@ -131,6 +131,12 @@ def _editions(issuing: Issuing, cohort: Cohort) -> list[dict[str, Any]]:
     return out
 
 
+def name_identity(name: str) -> dict[str, Any]:
+    """An Open Badges 3.0 ``IdentityObject`` naming the holder in the clear (their name, which
+    the page shows anyway)."""
+    return {"type": "IdentityObject", "identityHash": name, "identityType": "name", "hashed": False}
+
+
 def email_identity(email: str, number: str) -> dict[str, Any]:
     """An Open Badges 3.0 ``IdentityObject`` for an e-mail address: only a SHA-256 hash of the
     address followed by a salt is published (``sha256$<hex>``), so the certificate can be
@@ -161,12 +167,7 @@ def open_badge(
     subject: dict[str, Any] = {
         "type": ["AchievementSubject"],
         "identifier": [
-            {
-                "type": "IdentityObject",
-                "identityHash": portfolio.name,
-                "identityType": "name",
-                "hashed": False,
-            },
+            name_identity(portfolio.name),
             *([email_identity(award.email, award.number)] if award.email else []),
         ],
         "achievement": achievement(issuing, assessment),

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from cim.credentials.badge import OB_V3, VC_V2, Issuing, sign, stamp
+from cim.credentials.badge import OB_V3, VC_V2, Issuing, name_identity, sign, stamp
 from cim.model.assessments import Judgement
 from cim.model.catalogue import Catalogue
 from cim.model.portfolio import Portfolio
@@ -116,14 +116,7 @@ def statement(
         "validFrom": stamp(day),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": portfolio.name,
-                    "identityType": "name",
-                    "hashed": False,
-                }
-            ],
+            "identifier": [name_identity(portfolio.name)],
             "achievement": achievement(issuing),
             "narrative": narrative(portfolio, assessment, unit, day),
         },

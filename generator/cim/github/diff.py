@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cim.github import escape, git
-from cim.github.ownership import portfolio_of
+from cim.github.ownership import portfolios_touched
 from cim.model.layout import SCHEME_FILES
 from cim.pipeline import PortfolioReport, RepositoryReport, check_repository
 from cim.scoring.points import EntryResult
@@ -138,14 +138,7 @@ def diff(repo: Path, base: str, head: str, today: dt.date | None = None) -> Diff
     """Compare two revisions of any git repository holding CIM data."""
     base_sha, head_sha = git.resolve(repo, base), git.resolve(repo, head)
     changes = git.changed(repo, base_sha, head_sha)
-    ids = {
-        pid
-        for _, path, old in changes
-        for p in (path, old)
-        if p
-        for pid in [portfolio_of(p)]
-        if pid
-    }
+    ids = portfolios_touched(changes)
     scheme = sorted({path for _, path, _ in changes if path in SCHEME_FILES})
     with tempfile.TemporaryDirectory(prefix="cim-diff-") as tmp:
         old_root = git.materialise(repo, base_sha, Path(tmp) / "base")

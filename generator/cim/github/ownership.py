@@ -86,6 +86,19 @@ def portfolio_of(path: str) -> str | None:
     return parts[0]
 
 
+def portfolios_touched(changes: Iterable[tuple[str, str, str | None]]) -> set[str]:
+    """The portfolio ids whose folders a list of changes (status, path, old path) touches,
+    the old side of a rename included."""
+    return {
+        pid
+        for _, path, old in changes
+        for p in (path, old)
+        if p
+        for pid in [portfolio_of(p)]
+        if pid
+    }
+
+
 def decide(
     changes: Iterable[Change],
     *,
