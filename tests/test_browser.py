@@ -252,6 +252,8 @@ def test_qr_code_link_runs_the_verification(
     section = page.locator("#verify[data-outcome]")
     section.wait_for(timeout=15_000)
     assert section.get_attribute("data-outcome") == "not-official"
+    # The QR code is drawn (an SVG image that names no namespace shows nothing).
+    assert page.evaluate("document.querySelector('.cim-qr img').naturalWidth") > 0
     text = page.inner_text("#verify")
     assert "The signature is intact, but this is not an official certificate." in text
     assert "The School's keys were read from cim.example.org." in text

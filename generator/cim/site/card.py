@@ -178,6 +178,10 @@ def image_uri(svg: str) -> str:
     never runs scripts)."""
     if not svg:
         return ""
+    if "xmlns=" not in svg.split(">", 1)[0]:
+        # An SVG shown as an image must name its namespace, or the browser draws nothing
+        # (segno's inline SVG leaves it out, as HTML does not need it).
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
