@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, FLAGS, serve_as, served
+from chromium import CHROMIUM, browser_or_skip, serve_as, served
 from conftest import ROOT
 
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -57,12 +57,8 @@ def server(built: tuple[Path, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with browser_or_skip() as instance:
         yield instance
-        instance.close()
 
 
 def open_page(browser: Any, url: str, **context: Any) -> tuple[Any, list[str]]:

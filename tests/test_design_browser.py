@@ -15,7 +15,7 @@ import pytest
 
 from cim.site.palette import PALETTE
 
-from chromium import CHROMIUM, FLAGS, serve_as, served
+from chromium import CHROMIUM, browser_or_skip, serve_as, served
 from conftest import ROOT
 
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -35,12 +35,8 @@ def server(built: tuple[Path, str]) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+    with browser_or_skip() as instance:
         yield instance
-        instance.close()
 
 
 def rgb(colour: str) -> str:
