@@ -597,3 +597,32 @@ def test_the_reasons_address_follows_one_rule_in_python_and_in_the_browser() -> 
     script = (ROOT / "site_theme/assets/verify.js").read_text()
     assert 'url.replace(/\\.json$/, "-reasons.json")' in script  # the browser's rule
     assert reasons_url(status) == re.sub(r"\.json$", "-reasons.json", status)
+
+
+def test_signing_many_credentials_in_worker_processes_equals_signing_each(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    """A large award list is signed in worker processes: every credential must come out byte
+    for byte as one signed on its own, in the same order, and the proof cache is filled."""
+    import datetime as dt
+
+    from cim.credentials import badge
+    from cim.pipeline import check_repository
+    from cim.site.statements import issuing_for
+
+    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
+    assert report.awards is not None and report.scheme.rules is not None
+    issuing = issuing_for(report.awards, report.scheme.rules, "https://cim.example.org/", None)
+    site, _ = built
+    published = json.loads(next(site.glob("certificates/*/credential.json")).read_text())
+    document = {k: v for k, v in published.items() if k != "proof"}
+    jobs = [
+        ({**document, "name": f"{document['name']} {n}"}, dt.date(2026, 6, 1 + n % 20))
+        for n in range(badge.PARALLEL_SIGNING + 6)
+    ]
+    one_by_one = [badge.dumps(badge.sign(d, issuing, day)) for d, day in jobs]
+    cache = tmp_path / "cache"
+    in_workers = badge.sign_all(jobs, issuing, cache, workers=2)
+    assert [badge.dumps(d) for d in in_workers] == one_by_one
+    assert len(list((cache / "rdfc").glob("*.txt"))) == len(jobs)
+    assert [badge.dumps(d) for d in badge.sign_all(jobs, issuing, cache, workers=2)] == one_by_one

@@ -12,6 +12,10 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import multiprocessing as mp
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -223,6 +227,49 @@ def sign_with(
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     jcs = proofs.sign(unsecured, key, method, created)["proof"]
     return {**unsecured, "proof": [jcs, rdfc.proof(unsecured, key, method, created, cache=cache)]}
+
+
+def sign_all(
+    jobs: Sequence[tuple[dict[str, Any], dt.date]],
+    issuing: Issuing,
+    cache: Path | None = None,
+    workers: int | None = None,
+) -> list[dict[str, Any]]:
+    """Each ``(document, day)`` signed as :func:`sign` signs it, in order. Documents whose
+    proofs a build made before come from ``cache``; the others are spread over ``workers``
+    processes (default: one per CPU) when there are enough of them: RDF canonicalisation takes
+    about 13 ms a credential, the rest of signing well under one."""
+    key, method = issuing.signer.key, issuing.method
+    todo = [
+        i
+        for i, (document, day) in enumerate(jobs)
+        if cache is None or rdfc.kept_proof(document, key, method, stamp(day), cache) is None
+    ]
+    count = workers if workers is not None else (os.cpu_count() or 1)
+    if count < 2 or len(todo) < PARALLEL_SIGNING or "fork" not in mp.get_all_start_methods():
+        return [sign(document, issuing, day, cache) for document, day in jobs]
+    # Forked workers inherit the key (it is never pickled); each signs a contiguous chunk.
+    _SIGNING.update(issuing=issuing, cache=cache)
+    size = max(4, len(todo) // (count * 8))
+    chunks = [[jobs[i] for i in todo[n : n + size]] for n in range(0, len(todo), size)]
+    try:
+        with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
+            made = [signed for chunk in pool.map(_sign_chunk, chunks) for signed in chunk]
+    finally:
+        _SIGNING.clear()
+    done = dict(zip(todo, made, strict=True))
+    return [
+        done[i] if i in done else sign(document, issuing, day, cache)
+        for i, (document, day) in enumerate(jobs)
+    ]
+
+
+PARALLEL_SIGNING = 24  # below this, starting processes costs more than it saves
+_SIGNING: dict[str, Any] = {}
+
+
+def _sign_chunk(jobs: list[tuple[dict[str, Any], dt.date]]) -> list[dict[str, Any]]:
+    return [sign(document, _SIGNING["issuing"], day, _SIGNING["cache"]) for document, day in jobs]
 
 
 def encode_bits(indexes: set[int], size: int = STATUS_LIST_SIZE) -> str:

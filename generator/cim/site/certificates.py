@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from cim.credentials import badge, later
@@ -81,6 +82,7 @@ def issue(
     data: dict[str, bytes] = {}
     private: dict[str, bytes] = {}
     card_jobs: list[tuple[str, tuple[str, ...]]] = []
+    unsigned: list[tuple[str, Award, PortfolioReport, dict[str, Any]]] = []
     for student in students:
         award = awards.of(student)
         report = reports.get(student)
@@ -90,7 +92,11 @@ def issue(
         document = badge.open_badge(award, report.portfolio, report.assessment, issuing, programme)
         if not signer.official:
             document["name"] += " (development build: not an official certificate)"
-        signed = finish(badge.dumps(badge.sign(document, issuing, award.date, cache)))
+        unsigned.append((student, award, report, document))
+    signed_all = badge.sign_all([(d, a.date) for _, a, _, d in unsigned], issuing, cache)
+    for (student, award, report, _), document in zip(unsigned, signed_all, strict=True):
+        assert report.portfolio is not None
+        signed = finish(badge.dumps(document))
         if student not in published:
             private[f"{award.number}.json"] = signed
             continue
