@@ -229,6 +229,23 @@ def test_dark_mode_follows_the_system(browser: Any, server: str) -> None:
     page.close()
 
 
+def test_a_chosen_colour_scheme_is_kept_on_the_next_page(browser: Any, server: str) -> None:
+    """The scheme switch's choice is stored and applied on the next page before it is drawn,
+    by the shared scripts (assets/cim-storage.js, cim-scheme.js), under the CSP, in each
+    language's own storage."""
+    page, problems = open_page(browser, server + "students/", color_scheme="light")
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.locator("label[for=__palette_1]").click()
+    page.goto(server + "certificates/anna-lind/", wait_until="networkidle")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    assert page.evaluate("__md_scope.pathname") == "/"
+    page.goto(server + "sv/students/anna-lind/", wait_until="networkidle")
+    assert page.evaluate("__md_scope.pathname") == "/sv/"
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    assert not problems, problems
+    page.close()
+
+
 def run_verify_button(page: Any) -> tuple[str, str]:
     page.locator("button[data-cim-verify]").click()
     section = page.locator("#verify[data-result]")

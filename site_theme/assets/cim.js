@@ -7,6 +7,11 @@
     Array.prototype.forEach.call((root || document).querySelectorAll(selector), fn);
   }
 
+  /* A content tab named in the address (#__tabbed_…) opens at once; the theme writes this as
+     an inline script after every page's content, this shared file does it once fetched. */
+  var target = document.getElementById(location.hash.slice(1));
+  if (target && target.name) { target.checked = target.name.indexOf("__tabbed_") === 0; }
+
   /* Catalogue: show the activities whose data-* lists contain every chosen value. */
   function setupFilter(form) {
     var items = document.querySelectorAll(form.getAttribute("data-cim-filter"));
