@@ -35,7 +35,7 @@ class Certificates:
     issuing: Issuing
     data: Mapping[str, bytes]  # credentials, status list, reasons, DID documents, by URI
     files: Mapping[str, Path]  # share cards, by URI
-    qr: Mapping[str, str]  # verification address → QR code (SVG)
+    qr: Mapping[str, bytes]  # verification address → QR code (PNG)
     private: Mapping[str, bytes]  # credentials kept off the site, by file name
 
 

@@ -28,7 +28,7 @@ class Statements:
     """What the build issued: the files by URI, the QR codes, each student's statement day."""
 
     data: Mapping[str, bytes] = field(default_factory=dict)
-    qr: Mapping[str, str] = field(default_factory=dict)
+    qr: Mapping[str, bytes] = field(default_factory=dict)
     days: Mapping[str, dt.date] = field(default_factory=dict)
 
 

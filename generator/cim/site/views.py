@@ -108,7 +108,7 @@ def certificate(site: SitePlan, page: Page) -> Context:
         "award": award,
         "issuer": issuing.issuer,
         "official": issuing.signer.official,
-        "qr": card.image_uri(site.certificates.qr.get(page_url + "#verify", "")),
+        "qr": card.image_uri(site.certificates.qr.get(page_url + "#verify", b"")),
         "linkedin": linkedin_url(
             name=language.translated(site.rules, "name", page.language),
             organization=issuing.issuer.name,
@@ -134,7 +134,7 @@ def statement(site: SitePlan, page: Page) -> Context:
         "day": site.statements.days[page.key],
         "issuer": issuing.issuer,
         "official": issuing.signer.official,
-        "qr": card.image_uri(site.statements.qr.get(page_url + "#verify", "")),
+        "qr": card.image_uri(site.statements.qr.get(page_url + "#verify", b"")),
         "did": issuing.did,
         "site_url": issuing.site_url,
         "verify_address": (page_url + "#verify").split("://", 1)[-1],
