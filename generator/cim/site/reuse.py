@@ -1,36 +1,52 @@
 """Incremental builds: a finished page is reused only when nothing it is made of changed.
 
-A generated page's final HTML is a function of two things, and its key is the hash of both:
+A page's key is the hash of what it is made of, known BEFORE it is rendered, so that an
+unchanged page costs neither its body nor the theme around it:
 
 * the **chrome key**, what every page of the build shares: this package's own files (code,
-  page templates, schemas: so its version too), the theme (its overrides folder and the
-  versions of MkDocs and mkdocs-material), the site's configuration (mkdocs.yml, the site's
-  address, the navigation and the hand-written pages it lists) — whatever a writer passes in;
-* the **page itself**: its place, its front matter (title, description, what it hides) and its
-  body as the core renders it. The body holds everything the page shows of the data: the
-  portfolio and its points, the evidence copies (named by their content's hash), the rules,
-  catalogue, awards and revocations as they apply to this student, the day of the build.
+  page templates, translations, schemas: so its version too), the theme (its overrides folder
+  and the versions of MkDocs and mkdocs-material), the site's configuration (mkdocs.yml, the
+  site's address, the navigation and the hand-written pages it lists) — whatever a writer
+  passes in;
+* the **site key**, what every student's pages read of the scheme and the issuer
+  (:func:`site_key`): the rules, the catalogue and the reviewers' judgements as read, the day
+  of the build (dates are judged by it), the site's address and DID, the issuer, the signing
+  key's public part and id, whether it is official and whether signatures come later;
+* the **student key** (:func:`student_key`): their portfolio as read (their assessment is
+  a function of it and of the site key), the published copies of their evidence (named by
+  their content's hash), their award with its revocation, and the day of their statement;
+* the **page itself**: its place, its language and its front matter (title, description,
+  share card, what it hides).
 
-Rendering a body costs about a millisecond; what is saved is the theme around it (several
-times that, on every page of the site). Nothing else is trusted: not file times, not the
-previous site. A page whose key is unknown is built in full, and the cache keeps only the
-pages of the latest build, so a student who withdrew consent leaves nothing behind in it.
+Portfolio, certificate and statement pages (:data:`STUDENT_KINDS`) are keyed that way; the
+few other reusable pages (one per exchange semester) list several students, so their key
+is :func:`page_key`, the hash of their rendered body. Nothing else is trusted: not file
+times, not the previous site. A page whose key is unknown is built in full, and the cache
+keeps only the pages of the latest build, so a student who withdrew consent leaves nothing
+behind in it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cim.checks.memo import add_folder, package_key
 from cim.site.pages import Page
 
+if TYPE_CHECKING:
+    from cim.site.plan import SitePlan
+
 # Bump when what a key covers changes, so that pages cached by older versions are not reused.
-KEY_VERSION = "1"
+KEY_VERSION = "2"
+# The pages that show one student, keyed by their inputs (the portfolio page, the certificate
+# page and the statement page).
+STUDENT_KINDS = frozenset({"portfolio", "certificate", "statement"})
 
 
 def _add_folder(digest: Any, folder: Path) -> None:
@@ -58,6 +74,55 @@ def page_key(chrome: str, page: Page, body: str) -> str:
     """The key of one page's final HTML: the shared chrome, its place, front matter and body."""
     digest = hashlib.sha256(chrome.encode())
     for part in (page.src_uri, page.front_matter(), body):
+        digest.update(b"\0" + part.encode())
+    return digest.hexdigest()
+
+
+def _pickled(value: object) -> bytes:
+    return pickle.dumps(value, protocol=5)
+
+
+def site_key(chrome: str, site: SitePlan, *, sign_later: bool) -> str:
+    """The key of what every student's pages share besides the chrome: the scheme as read
+    (rules, catalogue, judgements), the day, and who issues, for which address, with which
+    key."""
+    issuing = site.certificates.issuing
+    signer = issuing.signer
+    shared = (
+        site.rules,
+        site.catalogue,
+        site.report.scheme.judgements,
+        site.today.isoformat(),
+        issuing.site_url,
+        issuing.did,
+        site.awards.issuer,
+        (signer.key_id, signer.public, signer.official, sign_later),
+    )
+    digest = hashlib.sha256(f"cim-site {KEY_VERSION}\0{chrome}\0".encode())
+    digest.update(_pickled(shared))
+    return digest.hexdigest()
+
+
+def student_key(site: SitePlan, student: str) -> str:
+    """The key of what one student's pages show of them: their portfolio, their published
+    evidence copies, their award (with its revocation) and their statement's day."""
+    report = site.by_id[student]
+    portfolio = report.portfolio
+    copies = []
+    for entry in portfolio.entries if portfolio is not None else ():
+        for item in entry.evidence:
+            source = site.located.get((student, item.file))
+            copies.append((item.file, site.evidence.get(source) if source else None))
+    day = site.statements.days.get(student)
+    own = (student, portfolio, copies, site.award_of(student), day and day.isoformat())
+    return hashlib.sha256(_pickled(own)).hexdigest()
+
+
+def input_key(shared: str, student: str, page: Page) -> str:
+    """The key of a student page's final HTML: the site key, the student key, its place,
+    language and front matter."""
+    digest = hashlib.sha256(f"{shared}\0{student}".encode())
+    for part in (page.src_uri, page.language, page.front_matter()):
         digest.update(b"\0" + part.encode())
     return digest.hexdigest()
 

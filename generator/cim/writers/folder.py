@@ -28,15 +28,27 @@ BUNDLED_DOCS = Path(__file__).resolve().parents[3] / "docs"
 def place_files(files: Mapping[str, Path], site_dir: Path) -> None:
     """Put each cached file at its place in the site: a hard link where the file system
     allows it (no copy of thousands of images), else a copy."""
+    made: set[str] = set()  # folders known to exist: no look-up per file
     for uri, source in sorted(files.items()):
-        target = site_dir / uri
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
-            target.unlink()
+        target = os.path.join(site_dir, uri)
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
         try:
             os.link(source, target)
+        except FileExistsError:
+            os.unlink(target)
+            _link_or_copy(source, target)
         except OSError:
             shutil.copyfile(source, target)
+
+
+def _link_or_copy(source: Path, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def guides(root: Path, lang: str = language.DEFAULT) -> list[tuple[Page, str]]:

@@ -43,7 +43,7 @@ from cim.site.directory import search_entries
 from cim.site.language import DEFAULT, LANGUAGES, others
 from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
-from cim.site.reuse import PageCache, chrome_key, page_key
+from cim.site.reuse import STUDENT_KINDS, PageCache, chrome_key, input_key, page_key, site_key, student_key
 from cim.writers import languages
 from cim.writers.folder import place_files
 
@@ -93,7 +93,11 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.reuse: PageCache | None = None
         self.chrome = ""  # the key of what every generated page shares (cim.site.reuse)
         self.nav_pages: set[str] = set()
-        self.bodies: dict[str, tuple[str, str]] = {}  # src_uri → (body, key) of pages to keep
+        # src_uri → (body, or None when it is still to be rendered; key) of pages to keep
+        self.bodies: dict[str, tuple[str | None, str]] = {}
+        self.linked: dict[str, Path] = {}  # site URI → an unchanged page's finished HTML
+        self.students: dict[str, str] = {}  # student → student key (cim.site.reuse)
+        self.shared_key = ""  # the site key of this build (cim.site.reuse)
         self.prepared: SitePlan | None = None  # the plan of an earlier language's build
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -182,7 +186,7 @@ class CimPlugin(BasePlugin[CimConfig]):
     ) -> None:
         """Each page of the plan as a generated file (or, unchanged, its finished HTML)."""
         nav_pages = self.nav_pages = _nav_sources(config.nav)
-        self._start_reuse(config, cache or self.root / ".cache" / "cim")
+        self._start_reuse(config, cache or self.root / ".cache" / "cim", site)
         for page in site.pages_in(self.config.language).values():
             if files.get_file_from_path(page.src_uri) is not None:
                 raise PluginError(
@@ -215,7 +219,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         if total >= 500 and self.rendered % max(1, total // 10) == 0:
             log.info("cim: rendered %d of %d pages", self.rendered, total)
         kept = self.bodies.get(page.file.src_uri)
-        return kept[0] if kept else site.render(page.file.src_uri, self.config.language)
+        if kept is not None and kept[0] is not None:
+            return kept[0]
+        return site.render(page.file.src_uri, self.config.language)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         if self.site is not None and page.file.src_uri in self.site.pages:
@@ -259,6 +265,8 @@ class CimPlugin(BasePlugin[CimConfig]):
             search.search_index.entries.extend(search_entries(self.site, self.config.language))
         if self.site is not None and self.config.language == DEFAULT:
             place_files(self.site.files, Path(config.site_dir))
+        # Unchanged pages: linked from the page cache, never written again.
+        place_files(self.linked, Path(config.site_dir))
         self._report()
 
     @event_priority(-100)  # after every other plugin has finished this language's site
@@ -310,7 +318,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         }
         log.info("cim: time taken: %s", ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()))
 
-    def _start_reuse(self, config: MkDocsConfig, cache: Path) -> None:
+    def _start_reuse(self, config: MkDocsConfig, cache: Path, site: SitePlan) -> None:
         """Reuse unchanged pages of the last build (never under `mkdocs serve`, whose pages
         carry its live-reload script)."""
         # A later language's build adds to the same cache: it keeps every language's pages.
@@ -318,6 +326,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         if shared is not None:  # each language's log counts its own pages
             shared.reused = shared.stored = 0
         self.bodies = {}
+        self.linked = {}
         self.reuse = None
         if self.serving:
             return
@@ -341,21 +350,32 @@ class CimPlugin(BasePlugin[CimConfig]):
             ],
             folders=[Path(theme) if theme else docs / "missing-theme", docs],
         )
+        if shared is None:  # the first language's build: the same students in every language
+            self.students = {}
+        self.shared_key = site_key(self.chrome, site, sign_later=self.config.sign_later)
 
     def _reused(self, page: Page, site: SitePlan, files: Files, config: MkDocsConfig) -> bool:
-        """Add ``page`` as its finished HTML from the cache when its key is known (then
-        True). Only pages outside the navigation and the search index are reused: nothing
-        else of the build reads them."""
+        """Take ``page`` from the cache when its key is known (then True): its finished HTML
+        is linked into the site after the build (:meth:`_finish`), and MkDocs never sees it.
+        Only pages outside the navigation and the search index are reused: nothing else of
+        the build reads them. A student's pages are keyed by what they are made of, without
+        rendering them (cim.site.reuse); any other by its rendered body."""
         if self.reuse is None or page.search or page.src_uri in self.nav_pages:
             return False
-        body = site.render(page.src_uri, page.language)
-        key = page_key(self.chrome, page, body)
+        body: str | None = None
+        if page.kind in STUDENT_KINDS and page.key in site.by_id:
+            student = self.students.get(page.key)
+            if student is None:
+                student = self.students[page.key] = student_key(site, page.key)
+            key = input_key(self.shared_key, student, page)
+        else:
+            body = site.render(page.src_uri, page.language)
+            key = page_key(self.chrome, page, body)
         found = self.reuse.find(key)
         if found is None:
             self.bodies[page.src_uri] = (body, key)
             return False
-        dest = File.generated(config, page.src_uri, content="").dest_uri
-        files.append(File.generated(config, dest, abs_src_path=str(found)))
+        self.linked[_dest_uri(page, config)] = found
         return True
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -402,6 +422,14 @@ def _language_files(files: Files, config: MkDocsConfig, lang: str) -> Files:
         text = (Path(config.docs_dir) / translation).read_text(encoding="utf-8")
         files.append(File.generated(config, uri, content=text))
     return files
+
+
+def _dest_uri(page: Page, config: MkDocsConfig) -> str:
+    """Where MkDocs would write ``page`` (as :class:`mkdocs.structure.files.File` says)."""
+    stem = page.src_uri.removesuffix(".md")
+    if not config.use_directory_urls or stem == "index" or stem.endswith("/index"):
+        return stem + ".html"
+    return stem + "/index.html"
 
 
 def _origin(site_url: str | None) -> str:
