@@ -41,18 +41,18 @@ def _project(tmp: Path) -> Path:
     return repo
 
 
-def _cim(repo: Path, *args: str, cache: Path) -> str:
+def _cim(repo: Path, *args: str, cache: Path, today: str = TODAY) -> str:
     env = {
         **os.environ,
         "CIM_CACHE": str(cache),
-        "CIM_TODAY": TODAY,
+        "CIM_TODAY": today,
         "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH,
         "NO_MKDOCS_2_WARNING": "1",
     }
     for name in ("CIM_REPO", "CIM_SIGNING_KEY", "CIM_SIGNING_KEY_FILE", "CIM_SITE_URL"):
         env.pop(name, None)
     done = subprocess.run(
-        [*CIM, *args, "--repo", str(repo), "--today", TODAY],
+        [*CIM, *args, "--repo", str(repo), "--today", today],
         env=env,
         capture_output=True,
         text=True,
@@ -66,6 +66,12 @@ def _files(site: Path) -> dict[str, bytes]:
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
 
 
+def _new_picture(path: Path) -> None:
+    from PIL import Image
+
+    Image.new("RGB", (64, 48), (200, 90, 40)).save(path, "JPEG")
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path}"
@@ -76,6 +82,9 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
     repo = _project(tmp_path)
     cache = tmp_path / "cache"
     portfolios = repo / "portfolios"
+    day = {"today": TODAY}  # the day the builds judge dates by
+    jonas_photo = portfolios / "jonas-berg/evidence/welcome-week.jpg"
+    fatima_photo = portfolios / "fatima-hassan/evidence/lisbon-visit.jpg"
     steps: list[tuple[str, Callable[[], object]]] = [
         ("first build", lambda: None),
         (
@@ -99,6 +108,26 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
                 repo, "revoke", "CIM-2025-0001", "--reason", "Given in error", cache=cache
             ),
         ),
+        ("a photo replaced, its name kept", lambda: _new_picture(jonas_photo)),
+        (
+            "another student's identical evidence",  # refused in both: neither is published
+            lambda: (
+                shutil.copy(jonas_photo, fatima_photo.with_name("copy.jpg")),
+                _edit(fatima_photo.parent.parent / "portfolio.yml", fatima_photo.name, "copy.jpg"),
+            ),
+        ),
+        (
+            "the identical copy taken back",
+            lambda: (
+                fatima_photo.with_name("copy.jpg").unlink(),
+                _edit(fatima_photo.parent.parent / "portfolio.yml", "copy.jpg", fatima_photo.name),
+            ),
+        ),
+        (
+            "issuer.yml edited",
+            lambda: _edit(repo / "issuer.yml", "name: School of", "name: The School of"),
+        ),
+        ("the next day: a statement superseded", lambda: day.update(today="2026-11-29")),
         ("rules.yml edited", lambda: _edit(repo / "rules.yml", "name: ", "name: The ")),
         (
             "a template edited",
@@ -118,11 +147,12 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
         change()
         incremental = tmp_path / f"incremental-{number}"
         clean = tmp_path / f"clean-{number}"
-        log = _cim(repo, "build", "--out", str(incremental), cache=cache)
-        _cim(repo, "build", "--out", str(clean), cache=tmp_path / f"fresh-{number}")
-        found = re.search(r"(\d+) unchanged page\(s\) reused", log)
-        assert found, log
-        reused += int(found.group(1))
+        log = _cim(repo, "build", "--out", str(incremental), cache=cache, **day)
+        _cim(repo, "build", "--out", str(clean), cache=tmp_path / f"fresh-{number}", **day)
+        counts = re.findall(r"(\d+) unchanged page\(s\) reused from the cache, (\d+) built", log)
+        assert counts, log
+        print(what, counts)
+        reused += sum(int(kept) for kept, _ in counts)
         ours, theirs = _files(incremental), _files(clean)
         assert sorted(ours) == sorted(theirs), what
         different = [name for name in ours if ours[name] != theirs[name]]

@@ -130,12 +130,42 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _swap_in(built: Path, out: Path) -> None:
-    """Replace the site at ``out`` with the finished build in one rename."""
+    """Replace the site at ``out`` with the finished build in one rename, then delete the
+    previous site (and any an interrupted deletion left) in the background: tens of
+    thousands of files, and nothing waits for them."""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         out.rename(old)
     built.rename(out)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(sorted(out.parent.glob(f".{out.name}.old-*")))
+
+
+def _discard(folders: list[Path]) -> None:
+    """Delete ``folders`` in a process of its own that outlives this one (started by a
+    short-lived one, so that nothing is left for this one to wait for); where none can be
+    started, here and now."""
+    if not folders:
+        return
+    import subprocess
+
+    code = (
+        "import os, shutil, sys\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    for f in sys.argv[1:]: shutil.rmtree(f, ignore_errors=True)\n"
+    )
+    try:
+        subprocess.run(
+            [sys.executable, "-c", code, *map(str, folders)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+            timeout=60,
+        )
+    except (OSError, subprocess.SubprocessError):
+        for folder in folders:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -43,8 +43,17 @@ from cim.site.directory import search_entries
 from cim.site.language import DEFAULT, LANGUAGES, others
 from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
-from cim.site.reuse import STUDENT_KINDS, PageCache, chrome_key, input_key, page_key, site_key, student_key
+from cim.site.reuse import (
+    STUDENT_KINDS,
+    PageCache,
+    chrome_key,
+    input_key,
+    page_key,
+    site_key,
+    student_key,
+)
 from cim.writers import languages
+from cim.writers.compiled import compiled_templates
 from cim.writers.folder import place_files
 
 log = logging.getLogger("mkdocs.plugins.cim")
@@ -206,6 +215,8 @@ class CimPlugin(BasePlugin[CimConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.shared = SharedParts()
         env.globals["cim_shared"] = self.shared
+        if self.reuse is not None:  # the theme's templates, compiled once, not every build
+            env.bytecode_cache = compiled_templates(env, self.reuse.folder.parent)
         return env
 
     def on_page_content(
@@ -467,9 +478,7 @@ def _nav_sources(nav: Any) -> set[str]:
     return found
 
 
-def _build_language(
-    found: Path, site_dir: Path, strict: bool, lang: str, first: CimPlugin
-) -> None:
+def _build_language(found: Path, site_dir: Path, strict: bool, lang: str, first: CimPlugin) -> None:
     """The site in ``lang`` under ``site_dir/<lang>/``, placing the first build's plan."""
     config = load_config(config_file=str(found), site_dir=str(site_dir / lang), strict=strict)
     plugin = config.plugins.get("cim")
