@@ -23,7 +23,7 @@ from typing import Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from cim.credentials import proofs, rdfc
-from cim.credentials.keys import DEV_KEY_ID, Signer
+from cim.credentials.keys import DEV_KEY_ID, Signer, public_multibase
 from cim.model.awards import STATUS_LIST_SIZE, Award, Awards, Issuer
 from cim.model.portfolio import Portfolio
 from cim.model.rules import Cohort, Rules
@@ -225,8 +225,36 @@ def sign_with(
     by the site's Verify button) and ``eddsa-rdfc-2022`` (which 1EdTech's certification
     accepts), as Open Badges 3.0 wants it: ``proof`` is an array."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
+    kept = _kept_proofs(unsecured, key, method, created, cache)
+    if kept is not None and kept.is_file():
+        return {**unsecured, "proof": json.loads(kept.read_bytes())}
     jcs = proofs.sign(unsecured, key, method, created)["proof"]
-    return {**unsecured, "proof": [jcs, rdfc.proof(unsecured, key, method, created, cache=cache)]}
+    made = [jcs, rdfc.proof(unsecured, key, method, created, cache=cache)]
+    if kept is not None:  # written whole or not at all
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f".{kept.name}.{os.getpid()}")
+        partial.write_text(json.dumps(made), encoding="utf-8")
+        os.replace(partial, kept)
+    return {**unsecured, "proof": made}
+
+
+def _kept_proofs(
+    unsecured: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path | None
+) -> Path | None:
+    """Where both proofs of an unchanged document are kept (with a ``cache``): named by the
+    hash of the document, the options and the public key, in Python's own JSON (a fraction
+    of the time JCS takes). Ed25519 is deterministic: a kept proof is the one signing would
+    make, so an unchanged credential costs a file read, not two canonicalizations."""
+    if cache is None:
+        return None
+    public = public_multibase(key.public_key())
+    named = json.dumps(
+        ["both-proofs 1", unsecured, method, created, public],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return cache / "proofs" / f"{hashlib.sha256(named.encode()).hexdigest()}.json"
 
 
 def sign_all(
@@ -243,7 +271,7 @@ def sign_all(
     todo = [
         i
         for i, (document, day) in enumerate(jobs)
-        if cache is None or rdfc.kept_proof(document, key, method, stamp(day), cache) is None
+        if cache is None or not _already_signed(document, key, method, stamp(day), cache)
     ]
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count < 2 or len(todo) < PARALLEL_SIGNING or "fork" not in mp.get_all_start_methods():
@@ -262,6 +290,18 @@ def sign_all(
         done[i] if i in done else sign(document, issuing, day, cache)
         for i, (document, day) in enumerate(jobs)
     ]
+
+
+def _already_signed(
+    document: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path
+) -> bool:
+    """Whether signing ``document`` needs no new RDF proof: both its proofs are kept, or
+    its RDF proof is."""
+    unsecured = {k: v for k, v in document.items() if k != "proof"}
+    kept = _kept_proofs(unsecured, key, method, created, cache)
+    if kept is not None and kept.is_file():
+        return True
+    return rdfc.kept_proof(document, key, method, created, cache) is not None
 
 
 PARALLEL_SIGNING = 24  # below this, starting processes costs more than it saves
