@@ -207,3 +207,18 @@ def test_a_kept_rdfc_proof_is_the_one_signing_makes(tmp_path: Path) -> None:
     assert len(list((tmp_path / "rdfc").iterdir())) == 1
     assert rdfc.proof(doc, key, method, created, cache=tmp_path) == fresh  # read back
     rdfc.verify(doc, key.public_key(), fresh)
+
+
+def test_kept_proofs_of_a_credential_are_the_ones_signing_makes(tmp_path: Path) -> None:
+    from cim.credentials import badge
+
+    doc, key = signed_doc()
+    method, created = "did:web:cim.example.org#k", "2026-06-12T00:00:00Z"
+    fresh = badge.sign_with(doc, key, method, created)
+    assert badge.sign_with(doc, key, method, created, cache=tmp_path) == fresh
+    assert len(list((tmp_path / "proofs").iterdir())) == 1
+    assert badge.sign_with(doc, key, method, created, cache=tmp_path) == fresh  # read back
+    changed = {**doc, "name": "Another name"}
+    again = badge.sign_with(changed, key, method, created, cache=tmp_path)
+    assert again["proof"] != fresh["proof"]
+    assert again == badge.sign_with(changed, key, method, created)
