@@ -9,7 +9,8 @@ unchanged page costs neither its body nor the theme around it:
   site's address, the navigation and the hand-written pages it lists) — whatever a writer
   passes in;
 * the **site key**, what every student's pages read of the scheme and the issuer
-  (:func:`site_key`): the rules, the catalogue and the reviewers' judgements as read, the day
+  (:func:`site_key`): the versions of the libraries that make a body (Jinja, MarkupSafe,
+  Babel, segno), the rules, the catalogue and the reviewers' judgements as read, the day
   of the build (dates are judged by it), the site's address and DID, the issuer, the signing
   key's public part and id, whether it is official and whether signatures come later;
 * the **student key** (:func:`student_key`): their portfolio as read (their assessment is
@@ -28,11 +29,13 @@ behind in it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
 import tempfile
 from collections.abc import Iterable
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +50,7 @@ KEY_VERSION = "2"
 # The pages that show one student, keyed by their inputs (the portfolio page, the certificate
 # page and the statement page).
 STUDENT_KINDS = frozenset({"portfolio", "certificate", "statement"})
+BODY_LIBRARIES = ("jinja2", "markupsafe", "babel", "segno")
 
 
 def _add_folder(digest: Any, folder: Path) -> None:
@@ -82,13 +86,21 @@ def _pickled(value: object) -> bytes:
     return pickle.dumps(value, protocol=5)
 
 
+@functools.cache
+def _libraries() -> tuple[str, ...]:
+    """The versions of the libraries a page's body is made with (templates, escaping, the
+    names of countries and dates, QR codes)."""
+    return tuple(f"{name} {metadata.version(name)}" for name in BODY_LIBRARIES)
+
+
 def site_key(chrome: str, site: SitePlan, *, sign_later: bool) -> str:
-    """The key of what every student's pages share besides the chrome: the scheme as read
-    (rules, catalogue, judgements), the day, and who issues, for which address, with which
-    key."""
+    """The key of what every student's pages share besides the chrome: the libraries their
+    bodies are made with, the scheme as read (rules, catalogue, judgements), the day, and who
+    issues, for which address, with which key."""
     issuing = site.certificates.issuing
     signer = issuing.signer
     shared = (
+        _libraries(),
         site.rules,
         site.catalogue,
         site.report.scheme.judgements,
