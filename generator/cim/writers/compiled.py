@@ -36,6 +36,7 @@ def compiled_templates(env: jinja2.Environment, cache: Path) -> jinja2.BytecodeC
         env.comment_end_string,
         env.line_statement_prefix,
         env.line_comment_prefix,
+        getattr(env, "newstyle_gettext", None),  # how {% trans %} compiles
     )
     name = hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
     folder = cache / "templates" / name

@@ -35,7 +35,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from cim.credentials import keys
 from cim.pipeline import check_repository
-from cim.site import csp, icons, sitemap
+from cim.site import csp, icons, render, sitemap
 from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
@@ -185,7 +185,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.rendered = 0
         # Thousands of reports and pages stay alive for the whole build; without this the
         # cyclic garbage collector would walk all of them again and again (quadratic time).
-        gc.collect()
+        # (A later language's build places the same plan: nothing new to collect first.)
+        if self.prepared is None:
+            gc.collect()
         gc.freeze()
         self.pages_started = time.perf_counter()
         return files
@@ -347,6 +349,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         theme = config.theme.custom_dir
         docs = Path(config.docs_dir)
         self.reuse = shared or PageCache(cache)
+        # The core's page templates too, compiled once (cim.site.render)
+        own = render.environment(self.config.language)
+        own.bytecode_cache = compiled_templates(own, cache)
         self.chrome = chrome_key(
             settings=[
                 f"mkdocs {mkdocs.__version__}",
