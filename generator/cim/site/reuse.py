@@ -131,12 +131,10 @@ def student_key(site: SitePlan, student: str) -> str:
 
 
 def input_key(shared: str, student: str, page: Page) -> str:
-    """The key of a student page's final HTML: the site key, the student key, its place,
-    language and front matter."""
-    digest = hashlib.sha256(f"{shared}\0{student}".encode())
-    for part in (page.src_uri, page.language, page.front_matter()):
-        digest.update(b"\0" + part.encode())
-    return digest.hexdigest()
+    """The key of a student page's final HTML: the site key, the student key and the page
+    itself (every field: its place, language, title, description, share card, template,
+    what it hides)."""
+    return hashlib.sha256(f"{shared}\0{student}\0{page!r}".encode()).hexdigest()
 
 
 class PageCache:
@@ -145,6 +143,7 @@ class PageCache:
     def __init__(self, cache: Path) -> None:
         self.folder = cache / "pages"
         self.used: set[str] = set()
+        self.known: set[str] | None = None  # the names in the folder, read once
         self.reused = 0
         self.stored = 0
 
@@ -153,8 +152,14 @@ class PageCache:
 
     def find(self, key: str) -> Path | None:
         """The cached page with this key, if there is one (and it is then kept)."""
+        if self.known is None:
+            try:
+                with os.scandir(self.folder) as entries:
+                    self.known = {e.name for e in entries if not e.name.startswith(".")}
+            except OSError:
+                self.known = set()
         path = self._path(key)
-        if not path.is_file():
+        if path.name not in self.known:
             return None
         self.used.add(key)
         self.reused += 1
