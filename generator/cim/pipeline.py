@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from cim.checks import awards as awards_file
 from cim.checks import scheme
 from cim.checks.assessments import unmatched
+from cim.checks.contents import portfolio_folders
 from cim.checks.memo import CheckMemo
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
@@ -33,7 +34,6 @@ from cim.model.layout import (
     ASSESSMENTS_FILE,
     CATALOGUE_FILE,
     PORTFOLIO_FILE,
-    PORTFOLIOS_DIR,
     RULES_FILE,
 )
 from cim.model.portfolio import Portfolio, portfolio_from
@@ -123,15 +123,6 @@ def load_scheme(root: Path) -> Scheme:
                 assessments_doc.data, lambda i: assessments_doc.locate(["assessments", i])
             )
     return Scheme(rules, catalogue, problems, judgements)
-
-
-def portfolio_folders(root: Path) -> list[Path]:
-    base = root / PORTFOLIOS_DIR
-    if not base.is_dir():
-        return []
-    with os.scandir(base) as entries:  # the directory listing tells folders apart: no stat
-        names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
-    return [base / name for name in names]
 
 
 def check_portfolio(
@@ -272,20 +263,21 @@ def check_repository(
     only: Iterable[str] | None = None,
     deep: Depth = False,
     workers: int | None = None,
-    cache: Path | None = None,
+    cache: Path | CheckMemo | None = None,
 ) -> RepositoryReport:
     """Check the scheme and every portfolio (or only the ids in ``only``); ``deep`` also
     decodes every image and scans every PDF. Large repositories are checked by ``workers``
     processes (default: one per CPU); the result does not depend on how many. ``deep`` may
     also be a set of portfolio ids: only those are checked deeply. With a
-    ``cache`` folder, unchanged portfolios are not checked again (:mod:`cim.checks.memo`);
-    the result is the same."""
+    ``cache`` folder (or a :class:`CheckMemo` of one, which then counts what was reused and
+    checked), unchanged portfolios are not checked again (:mod:`cim.checks.memo`); the
+    result is the same."""
     today = today or dt.date.today()
     scheme = load_scheme(root)
     wanted = set(only) if only is not None else None
     folders = portfolio_folders(root)
     chosen = [f for f in folders if wanted is None or f.name in wanted]
-    memo = CheckMemo(cache, root, today) if cache is not None else None
+    memo = CheckMemo(cache, root, today) if isinstance(cache, Path) else cache
     with no_cyclic_gc():
         known = memo.recall(chosen, lambda f: is_deep(deep, f)) if memo is not None else {}
         todo = [f for f in chosen if f not in known]
@@ -298,11 +290,10 @@ def check_repository(
             workers,
             lambda: (awards_file.read(root), shared_files(folders)),
         )
-        if memo is not None:  # kept before the checks across portfolios add to them
-            memo.remember(zip(todo, fresh, strict=True))
-            if only is None:
-                memo.forget_others()
         known.update(zip(todo, fresh, strict=True))
+        if memo is not None:  # kept before the checks across portfolios add to them
+            memo.checked = len(todo)
+            memo.remember(((f, known[f]) for f in chosen), complete=only is None)
         reports = [known[f] for f in chosen]
         for report in reports:  # the same evidence in two students' folders
             report.problems += check_shared(root, report.folder, shared)

@@ -6,12 +6,23 @@ afresh every time). So its key is the hash of:
 
 * the **scheme key**: this package's own files (code and schemas, so its version too),
   ``rules.yml``, ``activities.yml``, ``assessments.yml`` and the day the dates are judged by;
-* the **folder**: where it is, whether its evidence is checked deeply, ``portfolio.yml`` byte
-  for byte, and every other file's path, size and modification time (an evidence file
-  replaced is a new file).
+* where the folder is and whether its evidence is checked deeply;
+* the **folder key**: the content of every file in it (:mod:`cim.checks.contents`; in a Git
+  work tree taken from Git's index, so a fresh clone has the same keys).
 
-A changed scheme changes every key, so everything is checked again. Reports live in
-``<cache>/checks/`` as pickles; the cache keeps only those of the latest full check.
+A changed scheme changes every key, so everything is checked again. What is kept lives in a
+few files of ``<cache>/checks/``:
+
+* ``plain.pickle`` and ``deep.pickle``: the reports of the latest check at each depth (the
+  build's, and the one that decodes every image), each file a small index of keys followed
+  by all reports in one pickle, read only when a report is reused (one load of all is many
+  times faster than one per portfolio, which repeats the scheme's objects in each);
+* ``outcome-*.pickle``: what ``cim validate`` printed (one file per set of options, such as
+  ``--format``), with the key of everything it read (scheme, ``issuer.yml``, ``awards.yml``,
+  every folder's key), so that a run where nothing changed prints it again without loading a
+  single report;
+* ``hashes.pickle``: outside a Git work tree, each file's content hash with its size, times
+  and inode, so that unchanged files are not read again.
 """
 
 from __future__ import annotations
@@ -26,8 +37,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from cim.checks.contents import Files, Hashes, folder_files, folder_key, portfolio_folders
+from cim.model.layout import AWARDS_FILE, ISSUER_FILE
+
 # Bump when what a report holds changes shape, so that older pickles are never read.
-MEMO_VERSION = "1"
+MEMO_VERSION = "2"
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/cim
 
 
@@ -61,72 +75,174 @@ def scheme_key(root: Path, today: dt.date) -> str:
     return digest.hexdigest()
 
 
-def folder_key(scheme: str, folder: Path, deep: bool) -> str:
-    """The key of one portfolio folder's report under the scheme key ``scheme``."""
-    digest = hashlib.sha256(f"{scheme}\0{folder}\0{deep}".encode())
-    for base, dirs, names in os.walk(folder):
-        dirs.sort()
-        for name in sorted(names):
-            path = os.path.join(base, name)
-            try:
-                st = os.lstat(path)
-            except OSError:
-                continue
-            digest.update(f"\0{os.path.relpath(path, folder)}\0{st.st_size}\0".encode())
-            if name == "portfolio.yml" and base == str(folder):
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
-            else:
-                digest.update(f"{st.st_mtime_ns}\0{st.st_mode}".encode())
-    return digest.hexdigest()
+def _read(path: Path) -> tuple[Any, Any] | None:
+    """The header of a kept file and the open file positioned after it (None when absent,
+    unreadable or of another version)."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed by the caller, or below)
+    except OSError:
+        return None
+    try:
+        header = pickle.load(handle)
+        if isinstance(header, dict) and header.get("version") == MEMO_VERSION:
+            return header, handle
+    except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+        pass
+    handle.close()
+    return None
+
+
+def _write(path: Path, header: dict[str, Any], *rest: Any) -> None:
+    """Write a header and what follows it; a half-written file is never seen under its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump({**header, "version": MEMO_VERSION}, out, pickle.HIGHEST_PROTOCOL)
+            for part in rest:
+                pickle.dump(part, out, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
 
 
 class CheckMemo:
-    """The reports of unchanged portfolios, from ``<cache>/checks/``."""
+    """The reports of unchanged portfolios, and the last outcomes of ``cim validate``, from
+    ``<cache>/checks/``. After a check, ``reused`` and ``checked`` count the portfolios taken
+    from the cache and checked again."""
 
     def __init__(self, cache_dir: Path, root: Path, today: dt.date) -> None:
         self.folder = cache_dir / "checks"
+        self.root = root
         self.scheme = scheme_key(root, today)
         self.keys: dict[Path, str] = {}
         self.reused = 0
+        self.checked = 0
+        self._files: dict[str, Files] | None = None
+        self._content: dict[str, str] = {}
+        self._stored: dict[str, set[str]] = {}  # depth → the keys its file holds
+        self._loaded: dict[str, dict[str, Any]] = {}  # depth → key → report, once read
+
+    def _contents(self) -> dict[str, Files]:
+        if self._files is None:
+            opened = _read(self.folder / "hashes.pickle")
+            hashes: Hashes = {}
+            if opened is not None:
+                opened[1].close()
+                hashes = opened[0]["hashes"]
+            self._files, kept, by_git = folder_files(self.root, hashes)
+            if not by_git and kept != hashes:
+                _write(self.folder / "hashes.pickle", {"hashes": kept})
+        return self._files
+
+    def key_of(self, folder: Path) -> str:
+        """The key of what the portfolio folder ``folder`` holds: every file in it, by path
+        and content, and nothing else (the same in any checkout of the same commit)."""
+        key = self._content.get(folder.name)
+        if key is None:
+            files = self._contents().get(folder.name, {})
+            key = self._content[folder.name] = folder_key(folder.name, files)
+        return key
+
+    def _key(self, folder: Path, deep: bool) -> str:
+        text = f"{self.scheme}\0{folder}\0{deep}\0{self.key_of(folder)}"
+        # Named by depth too: a deep check (the deployment's) and a plain one (the build's)
+        # of the same folder each keep their own result, in their own file.
+        return f"{'deep' if deep else 'plain'}-{hashlib.sha256(text.encode()).hexdigest()}"
+
+    def _load(self, depth: str, wanted: set[str] | None) -> dict[str, Any]:
+        """The reports kept at ``depth`` (read only when one of ``wanted`` is among them, or
+        always when ``wanted`` is None)."""
+        if depth in self._loaded:
+            return self._loaded[depth]
+        opened = _read(self.folder / f"{depth}.pickle")
+        if opened is None:
+            self._stored[depth] = set()
+            self._loaded[depth] = {}
+            return {}
+        header, handle = opened
+        with handle:
+            keys: list[str] = header["keys"]
+            self._stored[depth] = set(keys)
+            if wanted is not None and not wanted & self._stored[depth]:
+                return {}
+            try:
+                reports = pickle.load(handle)
+            except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+                reports = []
+        found = dict(zip(keys, reports, strict=False)) if len(reports) == len(keys) else {}
+        self._loaded[depth] = found
+        return found
 
     def recall(self, folders: Iterable[Path], deep: Callable[[Path], bool]) -> dict[Path, Any]:
         """The kept report of each folder that has one (``deep``: whether a folder's evidence
         is checked deeply)."""
-        found: dict[Path, Any] = {}
+        by_depth: dict[str, list[Path]] = {}
         for folder in folders:
-            depth = deep(folder)
-            key = folder_key(self.scheme, folder, depth)
-            # Named by depth too: a deep check (the deployment's) and a plain one (the
-            # build's) of the same folder each keep their own result.
-            key = self.keys[folder] = f"{'deep' if depth else 'plain'}-{key}"
-            try:
-                with open(self.folder / f"{key}.pickle", "rb") as handle:
-                    found[folder] = pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
-                continue  # not kept, or unreadable: check it again
+            key = self.keys[folder] = self._key(folder, deep(folder))
+            by_depth.setdefault(key.split("-", 1)[0], []).append(folder)
+        found: dict[Path, Any] = {}
+        for depth, members in by_depth.items():
+            kept = self._load(depth, {self.keys[f] for f in members})
+            found.update((f, kept[self.keys[f]]) for f in members if self.keys[f] in kept)
         self.reused = len(found)
         return found
 
-    def remember(self, reports: Iterable[tuple[Path, Any]]) -> None:
-        """Keep each new report; a half-written file is never seen under its name."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+    def remember(self, reports: Iterable[tuple[Path, Any]], complete: bool) -> None:
+        """Keep the reports of this check (every recalled one too); ``complete``: every
+        portfolio was checked, so what the cache holds at the depths used is replaced."""
+        by_depth: dict[str, dict[str, Any]] = {}
         for folder, report in reports:
-            handle, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-            try:
-                with os.fdopen(handle, "wb") as out:
-                    pickle.dump(report, out, protocol=pickle.HIGHEST_PROTOCOL)
-                os.replace(tmp, self.folder / f"{self.keys[folder]}.pickle")
-            finally:
-                if os.path.exists(tmp):
-                    os.unlink(tmp)
+            key = self.keys[folder]
+            by_depth.setdefault(key.split("-", 1)[0], {})[key] = report
+        for depth, fresh in by_depth.items():
+            entries = fresh if complete else {**self._load(depth, None), **fresh}
+            if complete and set(entries) == self._stored.get(depth):
+                continue  # nothing new at this depth: the file stays as it is
+            _write(self.folder / f"{depth}.pickle", {"keys": list(entries)}, list(entries.values()))
+        self._forget_old_files()
 
-    def forget_others(self) -> None:
-        """Delete every kept report of the depths this check used that it did not use (after
-        a check of everything)."""
-        used = {f"{key}.pickle" for key in self.keys.values()}
-        depths = tuple({key.split("-", 1)[0] + "-" for key in self.keys.values()})
-        with os.scandir(self.folder) as entries:
-            for entry in entries:
-                if entry.name.startswith(depths) and entry.name not in used:
-                    os.unlink(entry.path)
+    def _forget_old_files(self) -> None:
+        """Delete the one-file-per-portfolio reports older versions kept."""
+        try:
+            with os.scandir(self.folder) as entries:
+                old = [e.path for e in entries if e.name.startswith(("plain-", "deep-"))]
+        except OSError:
+            return
+        for path in old:
+            os.unlink(path)
+
+    def outcome_key(self, request: str, deep: Callable[[Path], bool]) -> tuple[str, str]:
+        """Where a ``cim validate`` run keeps what it printed (one place per ``request``: the
+        options that change what it prints) and the key of everything that output depends
+        on (the scheme, ``issuer.yml``, ``awards.yml``, every portfolio folder)."""
+        text = f"cim-outcome {MEMO_VERSION}\0{self.scheme}\0{self.root}\0{request}\0"
+        digest = hashlib.sha256(text.encode())
+        for name in (ISSUER_FILE, AWARDS_FILE):
+            path = self.root / name
+            digest.update(b"\0" + name.encode() + b"\0")
+            digest.update(path.read_bytes() if path.is_file() else b"\0missing")
+        for folder in portfolio_folders(self.root):
+            digest.update(f"\0{folder.name}\0{deep(folder)}\0{self.key_of(folder)}".encode())
+        slot = hashlib.sha256(f"{self.root}\0{request}".encode()).hexdigest()[:16]
+        return f"outcome-{slot}.pickle", digest.hexdigest()
+
+    def outcome(self, where: tuple[str, str]) -> tuple[str, int] | None:
+        """What the ``cim validate`` run at ``where`` (from :meth:`outcome_key`) printed, and
+        its exit code, when everything it read is unchanged."""
+        opened = _read(self.folder / where[0])
+        if opened is None:
+            return None
+        header, handle = opened
+        with handle:
+            if header.get("key") != where[1]:
+                return None
+            try:
+                text = pickle.load(handle)
+            except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+                return None
+        return (text, header["code"]) if isinstance(text, str) else None
+
+    def keep_outcome(self, where: tuple[str, str], text: str, code: int) -> None:
+        _write(self.folder / where[0], {"key": where[1], "code": code}, text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -15,32 +16,55 @@ from cim.cli.common import (
     portfolio_ids,
     repository_of,
 )
-from cim.cli.reporters import REPORTERS, render_points
 from cim.model.layout import PORTFOLIOS_DIR
-from cim.pipeline import check_repository
 from cim.speed import no_cyclic_gc
+
+# The reporters' names (cim.cli.reporters.REPORTERS): written out, so that a run answered
+# from the cache never imports the checks at all.
+FORMATS = ("github", "json", "text")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from cim.checks.memo import CheckMemo
+
     # The reports of a whole repository hold no reference cycles; a cyclic collection would
     # only walk them again and again while the summary is written.
     with no_cyclic_gc():
         root = repository_of(args)
         only = portfolio_ids(root, args.paths)
         cache = args.cache or os.environ.get("CIM_CACHE")
-        report = check_repository(
-            root,
-            today=args.today,
-            only=only,
-            deep=frozenset(_changed_since(root, args.deep_since)) if args.deep_since else args.deep,
-            cache=Path(cache) if cache else None,
-        )
-        if only is not None:
-            missing = only - {r.id for r in report.portfolios}
-            if missing:
-                raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
-        sys.stdout.write(REPORTERS[args.format](report))
-        return EXIT_OK if report.ok else EXIT_INVALID
+        deep = frozenset(_changed_since(root, args.deep_since)) if args.deep_since else args.deep
+        memo = CheckMemo(Path(cache), root, args.today or dt.date.today()) if cache else None
+        where = None
+        if memo is not None:  # nothing read has changed: print what was printed then
+            request = repr((args.format, sorted(only) if only is not None else None))
+            where = memo.outcome_key(
+                request, lambda f: deep if isinstance(deep, bool) else f.name in deep
+            )
+            kept = memo.outcome(where)
+            if kept is not None:
+                sys.stdout.write(kept[0])
+                return kept[1]
+        text, code = _validate(root, args, only, deep, memo)
+        if memo is not None and where is not None:
+            memo.keep_outcome(where, text, code)
+        sys.stdout.write(text)
+        return code
+
+
+def _validate(
+    root: Path, args: argparse.Namespace, only: set[str] | None, deep: Any, memo: Any
+) -> tuple[str, int]:
+    """What ``cim validate`` prints, and its exit code."""
+    from cim.cli.reporters import REPORTERS
+    from cim.pipeline import check_repository
+
+    report = check_repository(root, today=args.today, only=only, deep=deep, cache=memo)
+    if only is not None:
+        missing = only - {r.id for r in report.portfolios}
+        if missing:
+            raise UsageError(f"no portfolio folder for: {', '.join(sorted(missing))}")
+    return REPORTERS[args.format](report), EXIT_OK if report.ok else EXIT_INVALID
 
 
 def _changed_since(root: Path, base: str) -> set[str]:
@@ -59,6 +83,9 @@ def _changed_since(root: Path, base: str) -> set[str]:
 
 
 def cmd_points(args: argparse.Namespace) -> int:
+    from cim.cli.reporters import render_points
+    from cim.pipeline import check_repository
+
     root = repository_of(args)
     report = check_repository(root, today=args.today, only=[args.id])
     if not report.portfolios:
@@ -85,7 +112,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--format",
-        choices=sorted(REPORTERS),
+        choices=FORMATS,
         default="text",
         help="text for people (default), json for programs, github for annotations",
     )

@@ -1,0 +1,197 @@
+"""What each portfolio folder holds, by content: one key per folder that changes whenever any
+file in it changes, and that is the same again in a fresh clone of the repository.
+
+* In a Git work tree (the repository's top folder holds ``.git``) the ids come from Git:
+  ``git ls-files -s`` gives every tracked file's blob id (the hash of its content, kept in
+  Git's index), and only the files ``git status`` reports as changed, new or ignored are read
+  and hashed here, the way Git hashes them. Git tells a changed file by its size, times and
+  inode, so a file rewritten with the same size and modification time is seen too (its
+  change time is new). A fresh clone has the same blob ids, so its keys are the same.
+* Elsewhere every file is hashed once and its hash kept with the file's size, times and inode
+  (as Git's own index does); a file is read again only when one of those changed. A file
+  changed within two seconds of being hashed is hashed again the next time (the clock may not
+  tell two writes that close apart).
+
+A folder's key covers every file below it, hidden ones too, each by its path and content
+(and whether it is a link): :func:`folder_key`. Nothing else goes into it, so two checkouts
+of the same commit give the same keys wherever they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+from cim.model.layout import PORTFOLIOS_DIR
+
+Files = dict[str, str]  # path inside the folder → "f <blob id>" (a file) or "l <id>" (a link)
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
+# path → (size, modification and change times, inode) and the id of its content
+Hashes = dict[str, tuple[tuple[int, int, int, int], str]]
+
+
+def portfolio_folders(root: Path) -> list[Path]:
+    """Every portfolio folder (``portfolios/*/``, hidden ones left out), in name order."""
+    base = root / PORTFOLIOS_DIR
+    if not base.is_dir():
+        return []
+    with os.scandir(base) as entries:  # the directory listing tells folders apart: no stat
+        names = sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    return [base / name for name in names]
+
+
+def blob_id(data: bytes) -> str:
+    """The id Git gives a file with this content."""
+    header = b"blob %d\0" % len(data)
+    return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
+
+
+def _id_on_disk(path: str, st: os.stat_result) -> str | None:
+    """The id of a file or link as it is now (None for anything else, or when it is gone)."""
+    try:
+        if stat.S_ISLNK(st.st_mode):
+            return "l " + blob_id(os.fsencode(os.readlink(path)))
+        if stat.S_ISREG(st.st_mode):
+            with open(path, "rb") as handle:
+                return "f " + blob_id(handle.read())
+    except OSError:
+        return None
+    return None
+
+
+def folder_key(name: str, files: Files) -> str:
+    """The key of a portfolio folder called ``name`` holding ``files``."""
+    digest = hashlib.sha256(f"cim-folder 1\0{name}\0".encode())
+    for path in sorted(files):
+        digest.update(f"{path}\0{files[path]}\0".encode())
+    return digest.hexdigest()
+
+
+def _git(root: Path, *args: str) -> bytes | None:
+    """A git command's output in ``root`` (None when git is missing or refuses)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(root), *args], capture_output=True, env=env, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+def _add(found: dict[str, Files], path: str, value: str | None) -> None:
+    """Record (or, with None, drop) the id of ``portfolios/<name>/<rest>``."""
+    parts = path.split("/", 2)
+    if len(parts) < 3 or parts[0] != PORTFOLIOS_DIR or not parts[2]:
+        return
+    files = found.setdefault(parts[1], {})
+    if value is None:
+        files.pop(parts[2], None)
+    else:
+        files[parts[2]] = value
+
+
+def _from_git(root: Path) -> dict[str, Files] | None:
+    """Every portfolio folder's files and their ids, from Git's index and what it reports as
+    changed since (None when ``root`` is not the top of a Git work tree)."""
+    if not (root / ".git").exists():
+        return None
+    listed = _git(root, "ls-files", "-s", "-z", "--", PORTFOLIOS_DIR)
+    changed = _git(
+        root,
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--ignored=matching",
+        "--no-renames",
+        "--",
+        PORTFOLIOS_DIR,
+    )
+    if listed is None or changed is None:
+        return None
+    found: dict[str, Files] = {}
+    for record in listed.split(b"\0"):
+        if record:
+            info, path = record.split(b"\t", 1)
+            mode, blob = info.split(b" ")[:2]
+            kind = "l" if mode == b"120000" else ("f" if mode.startswith(b"100") else "g")
+            _add(found, os.fsdecode(path), f"{kind} {blob.decode()}")
+    for record in changed.split(b"\0"):
+        if len(record) > 3:
+            _from_disk(root, os.fsdecode(record[3:]).rstrip("/"), found)
+    return found
+
+
+def _from_disk(root: Path, path: str, found: dict[str, Files]) -> None:
+    """Record what ``path`` (relative to ``root``) holds now: a file, a link, or a folder of
+    them (each file below it), or nothing."""
+    full = os.path.join(root, path)
+    try:
+        st = os.lstat(full)
+    except OSError:
+        _add(found, path, None)
+        return
+    if stat.S_ISDIR(st.st_mode):
+        for base, _dirs, names in os.walk(full):
+            for name in names:
+                inner = os.path.join(base, name)
+                _from_disk(root, os.path.relpath(inner, root).replace(os.sep, "/"), found)
+        return
+    _add(found, path, _id_on_disk(full, st))
+
+
+def _walked(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes]:
+    """Every portfolio folder's files and their ids, hashing only files not seen before as
+    they are (``hashes`` from the last time); with the hashes to keep for the next time."""
+    found: dict[str, Files] = {}
+    kept: Hashes = {}
+    now = time.time_ns()
+    for folder in portfolio_folders(root):
+        files: Files = found.setdefault(folder.name, {})
+        pending = [(str(folder), "")]
+        while pending:
+            current, prefix = pending.pop()
+            try:
+                with os.scandir(current) as listing:
+                    entries = list(listing)
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{prefix}{entry.name}/"))
+                    continue
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                known = hashes.get(entry.path)
+                value = known[1] if known is not None and known[0] == sig else None
+                value = value or _id_on_disk(entry.path, st)
+                if value is None:
+                    continue
+                files[prefix + entry.name] = value
+                if now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+                    kept[entry.path] = (sig, value)
+    return found, kept
+
+
+def folder_files(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes, bool]:
+    """Each portfolio folder's files (by folder name) with their content ids, the hashes to
+    keep for the next time, and whether Git gave them."""
+    found = _from_git(root)
+    if found is not None:
+        return found, hashes, True
+    walked, kept = _walked(root, hashes)
+    return walked, kept, False
+
+
+def folder_keys(root: Path, hashes: Hashes | None = None) -> dict[str, str]:
+    """The key of every portfolio folder of the repository at ``root``, by folder name."""
+    found, _kept, _git_used = folder_files(root, hashes or {})
+    return {f.name: folder_key(f.name, found.get(f.name, {})) for f in portfolio_folders(root)}
