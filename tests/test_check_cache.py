@@ -1,0 +1,180 @@
+"""The validation cache: a kept result equals a fresh one, and only what changed is checked
+again — counted, never timed. Folder keys come from content, so a fresh clone reuses them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cim.checks.memo import CheckMemo
+from cim.cli.reporters import render_json, render_text
+from cim.pipeline import RepositoryReport, check_repository
+
+from conftest import ROOT, TODAY, copy_repo, git
+
+DAY = dt.date.fromisoformat(TODAY)
+CIM = [sys.executable, "-m", "cim"]
+
+
+def _check(repo: Path, cache: Path) -> tuple[RepositoryReport, CheckMemo]:
+    memo = CheckMemo(cache, repo, DAY)
+    return check_repository(repo, today=DAY, cache=memo), memo
+
+
+def _same(kept: RepositoryReport, fresh: RepositoryReport) -> None:
+    """Problems (in order), assessments and what every reporter shows are equal."""
+    assert render_json(kept) == render_json(fresh)
+    assert render_text(kept) == render_text(fresh)
+    assert [str(p) for p in kept.problems] == [str(p) for p in fresh.problems]
+    for a, b in zip(kept.portfolios, fresh.portfolios, strict=True):
+        assert (a.id, a.folder, a.problems) == (b.id, b.folder, b.problems)
+        assert a.portfolio == b.portfolio and a.assessment == b.assessment
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("source", [ROOT, ROOT / "tests/fixtures/broken"], ids=["demo", "broken"])
+def test_a_kept_result_equals_a_fresh_one(tmp_path: Path, source: Path) -> None:
+    repo = copy_repo(source, tmp_path / "repo")
+    cache = tmp_path / "cache"
+    fresh = check_repository(repo, today=DAY)
+    first, memo = _check(repo, cache)
+    assert (memo.reused, memo.checked) == (0, len(fresh.portfolios))
+    _same(first, fresh)
+    again, memo = _check(repo, cache)
+    assert (memo.reused, memo.checked) == (len(fresh.portfolios), 0)
+    _same(again, fresh)
+    # A few files, not one per portfolio.
+    kept = {p.name for p in (cache / "checks").iterdir()}
+    assert "plain.pickle" in kept and kept <= {"plain.pickle", "hashes.pickle"}
+
+
+def test_only_what_changed_is_checked_again(tmp_path: Path) -> None:
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    cache = tmp_path / "cache"
+    everyone = len(_check(repo, cache)[0].portfolios)
+    # One portfolio edited: only it is checked again.
+    _edit(repo / "portfolios/jonas-berg/portfolio.yml", "date: 2025-07-14", "date: 2031-07-14")
+    report, memo = _check(repo, cache)
+    assert (memo.checked, memo.reused) == (1, everyone - 1)
+    _same(report, check_repository(repo, today=DAY))
+    # One evidence file changed: only its portfolio.
+    (repo / "portfolios/anna-lind/evidence/guest-lectures.jpg").write_bytes(b"not a picture")
+    assert _check(repo, cache)[1].checked == 1
+    # A scheme change is seen by every portfolio.
+    _edit(repo / "rules.yml", "threshold: 100", "threshold: 105")
+    report, memo = _check(repo, cache)
+    assert (memo.checked, memo.reused) == (everyone, 0)
+    _same(report, check_repository(repo, today=DAY))
+    # Checking a few keeps the others' results.
+    memo = CheckMemo(cache, repo, DAY)
+    check_repository(repo, today=DAY, cache=memo, only=["mei-chen"])
+    assert _check(repo, cache)[1].checked == 0
+
+
+def _validate(repo: Path, *options: str) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k != "CIM_CACHE"}
+    return subprocess.run(
+        [*CIM, "validate", "--repo", str(repo), "--today", TODAY, *options],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+
+
+def test_validate_prints_the_same_bytes_with_and_without_the_cache(tmp_path: Path) -> None:
+    repo = copy_repo(ROOT / "tests/fixtures/broken", tmp_path / "repo")
+    cache = str(tmp_path / "cache")
+    for fmt in ("text", "github"):
+        plain = _validate(repo, "--format", fmt)
+        assert plain.returncode == 1 and plain.stdout
+        for _ in range(2):  # filling the cache, then answered from it
+            kept = _validate(repo, "--format", fmt, "--cache", cache)
+            assert (kept.returncode, kept.stdout, kept.stderr) == (1, plain.stdout, b"")
+    _edit(repo / "portfolios/mixed/portfolio.yml", "name:", "name: Changed")
+    assert _validate(repo, "--cache", cache).stdout == _validate(repo).stdout
+
+
+def _keys(repo: Path) -> dict[str, str]:
+    memo = CheckMemo(repo / "unused", repo, DAY)
+    return {f.name: memo.key_of(f) for f in sorted((repo / "portfolios").iterdir())}
+
+
+def _same_size_and_time(path: Path) -> None:
+    """Replace the file's content keeping its size and modification time."""
+    before = path.stat()
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0xFF
+    path.write_bytes(bytes(data))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_fresh_clone_reuses_the_cache_and_sees_every_change(tmp_path: Path) -> None:
+    origin = copy_repo(ROOT, tmp_path / "origin")
+    git(origin, "init", "-q", "-b", "main")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "all")
+    clone, cache = tmp_path / "clone", tmp_path / "cache"
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    everyone = len(_check(clone, cache)[0].portfolios)
+    saved = tmp_path / "saved"
+    shutil.copytree(cache, saved)  # what the deployment keeps between runs
+    keys = _keys(clone)
+    # The next run: a fresh clone (every file's time is new), the cache restored.
+    shutil.rmtree(clone)
+    shutil.rmtree(cache)
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    shutil.copytree(saved, cache)
+    assert _keys(clone) == keys
+    report, memo = _check(clone, cache)
+    assert (memo.checked, memo.reused) == (0, everyone)
+    # Evidence rewritten with the same size and time is still a change.
+    _same_size_and_time(clone / "portfolios/jonas-berg/evidence/medical-tent.jpg")
+    changed = _keys(clone)
+    assert {k for k in keys if keys[k] != changed[k]} == {"jonas-berg"}
+    report, memo = _check(clone, cache)
+    assert memo.checked == 1
+    _same(report, check_repository(clone, today=DAY))
+    # New and ignored files count as well.
+    (clone / ".gitignore").write_text("*.tmp\n")
+    (clone / "portfolios/mei-chen/notes.tmp").write_text("hidden from git")
+    (clone / "portfolios/anna-lind/new.txt").write_text("not committed")
+    assert {k for k, v in _keys(clone).items() if v != changed[k]} == {"mei-chen", "anna-lind"}
+
+
+def test_outside_git_a_same_size_and_time_change_is_seen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cim.checks import contents
+
+    monkeypatch.setattr(contents, "RACY_NS", 0)  # trust times however recent they are
+    hashed: list[str] = []
+    real = contents._id_on_disk
+
+    def counted(path: str, st: os.stat_result) -> str | None:
+        hashed.append(path)
+        return real(path, st)
+
+    monkeypatch.setattr(contents, "_id_on_disk", counted)
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    cache = tmp_path / "cache"
+    _check(repo, cache)
+    hashed.clear()
+    assert _check(repo, cache)[1].checked == 0
+    assert hashed == []  # every file known by its size, times and inode
+    photo = repo / "portfolios/jonas-berg/evidence/medical-tent.jpg"
+    _same_size_and_time(photo)
+    assert _check(repo, cache)[1].checked == 1
+    assert hashed == [str(photo)]
