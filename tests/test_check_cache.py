@@ -178,3 +178,31 @@ def test_outside_git_a_same_size_and_time_change_is_seen(
     _same_size_and_time(photo)
     assert _check(repo, cache)[1].checked == 1
     assert hashed == [str(photo)]
+
+
+@pytest.mark.parametrize("in_git", [False, True], ids=["folder", "git"])
+def test_shared_evidence_is_found_from_the_kept_ids_as_by_reading(
+    tmp_path: Path, in_git: bool
+) -> None:
+    from cim.checks.contents import portfolio_folders
+    from cim.checks.shared import shared_files
+
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    photo = (repo / "portfolios/jonas-berg/evidence/medical-tent.jpg").read_bytes()
+    for name in ("anna-lind", "mei-chen"):
+        evidence = repo / "portfolios" / name / "evidence"
+        (evidence / "copy.jpg").write_bytes(photo)  # the same picture in three folders
+        (evidence / ".hidden.jpg").write_bytes(photo)  # hidden: never compared
+        (evidence / "empty.txt").write_bytes(b"")  # empty: never compared
+        (evidence / "link.jpg").symlink_to("copy.jpg")  # a link: refused elsewhere
+    if in_git:
+        git(repo, "init", "-q", "-b", "main")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "all")
+        (repo / "portfolios/oskar-nilsson/new.jpg").write_bytes(photo)  # not committed
+    folders = portfolio_folders(repo)
+    expected = shared_files(folders)
+    assert len(expected) == 3 + in_git
+    assert CheckMemo(tmp_path / "cache", repo, DAY).shared_files(folders) == expected
+    report, _memo = _check(repo, tmp_path / "cache")
+    _same(report, check_repository(repo, today=DAY))

@@ -288,7 +288,10 @@ def check_repository(
             today,
             deep,
             workers,
-            lambda: (awards_file.read(root), shared_files(folders)),
+            lambda: (
+                awards_file.read(root),
+                memo.shared_files(folders) if memo is not None else shared_files(folders),
+            ),
         )
         known.update(zip(todo, fresh, strict=True))
         if memo is not None:  # kept before the checks across portfolios add to them

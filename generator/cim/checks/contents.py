@@ -25,6 +25,7 @@ import stat
 import subprocess
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from cim.model.layout import PORTFOLIOS_DIR
 
@@ -95,9 +96,27 @@ def _add(found: dict[str, Files], path: str, value: str | None) -> None:
         files[parts[2]] = value
 
 
-def _from_git(root: Path) -> dict[str, Files] | None:
+def _converts(root: Path, listed: bytes) -> bool:
+    """Whether Git may store a file other than byte for byte (line endings, filters such as
+    Git LFS): then its blob id is not the id of the file's bytes as they are."""
+    found = _git(root, "config", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
+    for line in (found or b"").decode(errors="replace").splitlines():
+        name, _, value = line.partition(" ")
+        if name == "core.attributesfile" or value.strip().lower() in ("true", "input"):
+            return True
+    home = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    places = (root / ".gitattributes", root / ".git/info/attributes")
+    return (
+        b".gitattributes\0" in listed
+        or any(p.exists() for p in places)
+        or os.path.exists(os.path.join(home, "git", "attributes"))
+    )
+
+
+def _from_git(root: Path) -> tuple[dict[str, Files], bool] | None:
     """Every portfolio folder's files and their ids, from Git's index and what it reports as
-    changed since (None when ``root`` is not the top of a Git work tree)."""
+    changed since, and whether those ids are of the files' bytes as they are (None when
+    ``root`` is not the top of a Git work tree)."""
     if not (root / ".git").exists():
         return None
     listed = _git(root, "ls-files", "-s", "-z", "--", PORTFOLIOS_DIR)
@@ -124,7 +143,7 @@ def _from_git(root: Path) -> dict[str, Files] | None:
     for record in changed.split(b"\0"):
         if len(record) > 3:
             _from_disk(root, os.fsdecode(record[3:]).rstrip("/"), found)
-    return found
+    return found, not _converts(root, listed)
 
 
 def _from_disk(root: Path, path: str, found: dict[str, Files]) -> None:
@@ -181,17 +200,26 @@ def _walked(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes]:
     return found, kept
 
 
-def folder_files(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes, bool]:
-    """Each portfolio folder's files (by folder name) with their content ids, the hashes to
-    keep for the next time, and whether Git gave them."""
+class Found(NamedTuple):
+    """Each portfolio folder's files (by folder name) with their content ids; the hashes to
+    keep for the next time (None: Git gave the ids); whether every id is of the file's bytes
+    as they are (not so when Git converts line endings or filters files)."""
+
+    files: dict[str, Files]
+    hashes: Hashes | None
+    exact: bool
+
+
+def folder_files(root: Path, hashes: Hashes) -> Found:
+    """What every portfolio folder holds (``hashes``: those kept from the last time)."""
     found = _from_git(root)
     if found is not None:
-        return found, hashes, True
+        return Found(found[0], None, found[1])
     walked, kept = _walked(root, hashes)
-    return walked, kept, False
+    return Found(walked, kept, True)
 
 
 def folder_keys(root: Path, hashes: Hashes | None = None) -> dict[str, str]:
     """The key of every portfolio folder of the repository at ``root``, by folder name."""
-    found, _kept, _git_used = folder_files(root, hashes or {})
+    found = folder_files(root, hashes or {}).files
     return {f.name: folder_key(f.name, found.get(f.name, {})) for f in portfolio_folders(root)}

@@ -37,7 +37,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cim.checks.contents import Files, Hashes, folder_files, folder_key, portfolio_folders
+from cim.checks.contents import Found, Hashes, folder_files, folder_key, portfolio_folders
+from cim.checks.shared import shared_by_id, shared_files
 from cim.model.layout import AWARDS_FILE, ISSUER_FILE
 
 # Bump when what a report holds changes shape, so that older pickles are never read.
@@ -119,29 +120,35 @@ class CheckMemo:
         self.keys: dict[Path, str] = {}
         self.reused = 0
         self.checked = 0
-        self._files: dict[str, Files] | None = None
+        self._found: Found | None = None
         self._content: dict[str, str] = {}
         self._stored: dict[str, set[str]] = {}  # depth → the keys its file holds
         self._loaded: dict[str, dict[str, Any]] = {}  # depth → key → report, once read
 
-    def _contents(self) -> dict[str, Files]:
-        if self._files is None:
+    def _contents(self) -> Found:
+        if self._found is None:
             opened = _read(self.folder / "hashes.pickle")
             hashes: Hashes = {}
             if opened is not None:
                 opened[1].close()
                 hashes = opened[0]["hashes"]
-            self._files, kept, by_git = folder_files(self.root, hashes)
-            if not by_git and kept != hashes:
-                _write(self.folder / "hashes.pickle", {"hashes": kept})
-        return self._files
+            self._found = folder_files(self.root, hashes)
+            if self._found.hashes is not None and self._found.hashes != hashes:
+                _write(self.folder / "hashes.pickle", {"hashes": self._found.hashes})
+        return self._found
+
+    def shared_files(self, folders: list[Path]) -> dict[str, set[str]]:
+        """:func:`cim.checks.shared.shared_files`, from the content ids already known when
+        they are of the files' bytes (then no file is read)."""
+        found = self._contents()
+        return shared_by_id(folders, found.files) if found.exact else shared_files(folders)
 
     def key_of(self, folder: Path) -> str:
         """The key of what the portfolio folder ``folder`` holds: every file in it, by path
         and content, and nothing else (the same in any checkout of the same commit)."""
         key = self._content.get(folder.name)
         if key is None:
-            files = self._contents().get(folder.name, {})
+            files = self._contents().files.get(folder.name, {})
             key = self._content[folder.name] = folder_key(folder.name, files)
         return key
 

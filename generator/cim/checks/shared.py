@@ -90,3 +90,29 @@ def check_shared(root: Path, folder: Path, shared: dict[str, set[str]]) -> list[
             )
         )
     return problems
+
+
+EMPTY_BLOB = "f e69de29bb2d1d6434b8b29ae775ad8c2e48c5391"  # Git's id of an empty file
+
+
+def shared_by_id(folders: list[Path], files: dict[str, dict[str, str]]) -> dict[str, set[str]]:
+    """:func:`shared_files` from content ids already known (``files``: each folder's files
+    by path inside it, from :mod:`cim.checks.contents`): the same files are compared, by
+    their ids, so nothing is read. The ids must be of the files' bytes as they are."""
+    by_id: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for folder in folders:
+        base = str(folder)
+        for inside, value in files.get(folder.name, {}).items():
+            parts = inside.split("/")
+            if value[0] != "f" or value == EMPTY_BLOB or parts[-1] in _SKIPPED:
+                continue
+            if any(part.startswith(".") for part in parts):
+                continue  # hidden, as _files leaves them out
+            by_id[value].append((folder.name, os.path.join(base, *parts)))
+    shared: dict[str, set[str]] = {}
+    for same in by_id.values():
+        owners = {owner for owner, _ in same}
+        if len(owners) > 1:
+            for owner, path in same:
+                shared[path] = owners - {owner}
+    return shared
