@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from cim.checks.memo import CheckMemo
+from cim.checks.memo import MEMO_VERSION, CheckMemo
+from cim.checks.store import ReportFile
 from cim.cli.reporters import render_json, render_text
 from cim.pipeline import RepositoryReport, check_repository
 
@@ -63,11 +64,14 @@ def test_only_what_changed_is_checked_again(tmp_path: Path) -> None:
     repo = copy_repo(ROOT, tmp_path / "repo")
     cache = tmp_path / "cache"
     everyone = len(_check(repo, cache)[0].portfolios)
-    # One portfolio edited: only it is checked again.
+    before = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION)._parts()
+    # One portfolio edited: only it is checked again, and only its chunk written again.
     _edit(repo / "portfolios/jonas-berg/portfolio.yml", "date: 2025-07-14", "date: 2031-07-14")
     report, memo = _check(repo, cache)
     assert (memo.checked, memo.reused) == (1, everyone - 1)
     _same(report, check_repository(repo, today=DAY))
+    after = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION)._parts()
+    assert sum(a != b for a, b in zip(before, after, strict=True)) == 1
     # One evidence file changed: only its portfolio.
     (repo / "portfolios/anna-lind/evidence/guest-lectures.jpg").write_bytes(b"not a picture")
     assert _check(repo, cache)[1].checked == 1
@@ -80,6 +84,12 @@ def test_only_what_changed_is_checked_again(tmp_path: Path) -> None:
     memo = CheckMemo(cache, repo, DAY)
     check_repository(repo, today=DAY, cache=memo, only=["mei-chen"])
     assert _check(repo, cache)[1].checked == 0
+    # A damaged cache is not trusted: everything is checked again, with the same result.
+    kept = cache / "checks/plain.pickle"
+    kept.write_bytes(kept.read_bytes()[:-100])
+    report, memo = _check(repo, cache)
+    assert memo.checked == everyone
+    _same(report, check_repository(repo, today=DAY))
 
 
 def _validate(repo: Path, *options: str) -> subprocess.CompletedProcess[bytes]:

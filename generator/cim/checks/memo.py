@@ -15,8 +15,8 @@ few files of ``<cache>/checks/``:
 
 * ``plain.pickle`` and ``deep.pickle``: the reports of the latest check at each depth (the
   build's, and the one that decodes every image), each file a small index of keys followed
-  by all reports in one pickle, read only when a report is reused (one load of all is many
-  times faster than one per portfolio, which repeats the scheme's objects in each);
+  by the reports in a few chunks, read only when a report is reused; when one portfolio
+  changed, only its chunk is written again (:mod:`cim.checks.store`);
 * ``outcome-*.pickle``: what ``cim validate`` printed (one file per set of options, such as
   ``--format``), with the key of everything it read (scheme, ``issuer.yml``, ``awards.yml``,
   every folder's key), so that a run where nothing changed prints it again without loading a
@@ -30,8 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -39,6 +37,7 @@ from typing import Any
 
 from cim.checks.contents import Found, Hashes, folder_files, folder_key, portfolio_folders
 from cim.checks.shared import shared_by_id, shared_files
+from cim.checks.store import ReportFile, read_header, read_parts, write_file
 from cim.model.layout import AWARDS_FILE, ISSUER_FILE
 
 # Bump when what a report holds changes shape, so that older pickles are never read.
@@ -76,38 +75,6 @@ def scheme_key(root: Path, today: dt.date) -> str:
     return digest.hexdigest()
 
 
-def _read(path: Path) -> tuple[Any, Any] | None:
-    """The header of a kept file and the open file positioned after it (None when absent,
-    unreadable or of another version)."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 (closed by the caller, or below)
-    except OSError:
-        return None
-    try:
-        header = pickle.load(handle)
-        if isinstance(header, dict) and header.get("version") == MEMO_VERSION:
-            return header, handle
-    except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
-        pass
-    handle.close()
-    return None
-
-
-def _write(path: Path, header: dict[str, Any], *rest: Any) -> None:
-    """Write a header and what follows it; a half-written file is never seen under its name."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            pickle.dump({**header, "version": MEMO_VERSION}, out, pickle.HIGHEST_PROTOCOL)
-            for part in rest:
-                pickle.dump(part, out, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 class CheckMemo:
     """The reports of unchanged portfolios, and the last outcomes of ``cim validate``, from
     ``<cache>/checks/``. After a check, ``reused`` and ``checked`` count the portfolios taken
@@ -122,19 +89,16 @@ class CheckMemo:
         self.checked = 0
         self._found: Found | None = None
         self._content: dict[str, str] = {}
-        self._stored: dict[str, set[str]] = {}  # depth → the keys its file holds
-        self._loaded: dict[str, dict[str, Any]] = {}  # depth → key → report, once read
+        self._files: dict[str, ReportFile] = {}  # by depth
 
     def _contents(self) -> Found:
         if self._found is None:
-            opened = _read(self.folder / "hashes.pickle")
-            hashes: Hashes = {}
-            if opened is not None:
-                opened[1].close()
-                hashes = opened[0]["hashes"]
+            opened = read_header(self.folder / "hashes.pickle", MEMO_VERSION)
+            hashes: Hashes = opened[0]["hashes"] if opened else {}
             self._found = folder_files(self.root, hashes)
             if self._found.hashes is not None and self._found.hashes != hashes:
-                _write(self.folder / "hashes.pickle", {"hashes": self._found.hashes})
+                header = {"version": MEMO_VERSION, "hashes": self._found.hashes}
+                write_file(self.folder / "hashes.pickle", header, [])
         return self._found
 
     def shared_files(self, folders: list[Path]) -> dict[str, set[str]]:
@@ -158,29 +122,10 @@ class CheckMemo:
         # of the same folder each keep their own result, in their own file.
         return f"{'deep' if deep else 'plain'}-{hashlib.sha256(text.encode()).hexdigest()}"
 
-    def _load(self, depth: str, wanted: set[str] | None) -> dict[str, Any]:
-        """The reports kept at ``depth`` (read only when one of ``wanted`` is among them, or
-        always when ``wanted`` is None)."""
-        if depth in self._loaded:
-            return self._loaded[depth]
-        opened = _read(self.folder / f"{depth}.pickle")
-        if opened is None:
-            self._stored[depth] = set()
-            self._loaded[depth] = {}
-            return {}
-        header, handle = opened
-        with handle:
-            keys: list[str] = header["keys"]
-            self._stored[depth] = set(keys)
-            if wanted is not None and not wanted & self._stored[depth]:
-                return {}
-            try:
-                reports = pickle.load(handle)
-            except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
-                reports = []
-        found = dict(zip(keys, reports, strict=False)) if len(reports) == len(keys) else {}
-        self._loaded[depth] = found
-        return found
+    def _file(self, depth: str) -> ReportFile:
+        if depth not in self._files:
+            self._files[depth] = ReportFile(self.folder / f"{depth}.pickle", MEMO_VERSION)
+        return self._files[depth]
 
     def recall(self, folders: Iterable[Path], deep: Callable[[Path], bool]) -> dict[Path, Any]:
         """The kept report of each folder that has one (``deep``: whether a folder's evidence
@@ -191,23 +136,22 @@ class CheckMemo:
             by_depth.setdefault(key.split("-", 1)[0], []).append(folder)
         found: dict[Path, Any] = {}
         for depth, members in by_depth.items():
-            kept = self._load(depth, {self.keys[f] for f in members})
-            found.update((f, kept[self.keys[f]]) for f in members if self.keys[f] in kept)
+            kept = self._file(depth)
+            if kept.holds() & {self.keys[f] for f in members}:  # else nothing is read
+                reports = kept.load()
+                found.update((f, reports[self.keys[f]]) for f in members if self.keys[f] in reports)
         self.reused = len(found)
         return found
 
     def remember(self, reports: Iterable[tuple[Path, Any]], complete: bool) -> None:
         """Keep the reports of this check (every recalled one too); ``complete``: every
         portfolio was checked, so what the cache holds at the depths used is replaced."""
-        by_depth: dict[str, dict[str, Any]] = {}
+        by_depth: dict[str, list[tuple[str, str, Any]]] = {}
         for folder, report in reports:
             key = self.keys[folder]
-            by_depth.setdefault(key.split("-", 1)[0], {})[key] = report
-        for depth, fresh in by_depth.items():
-            entries = fresh if complete else {**self._load(depth, None), **fresh}
-            if complete and set(entries) == self._stored.get(depth):
-                continue  # nothing new at this depth: the file stays as it is
-            _write(self.folder / f"{depth}.pickle", {"keys": list(entries)}, list(entries.values()))
+            by_depth.setdefault(key.split("-", 1)[0], []).append((folder.name, key, report))
+        for depth, entries in by_depth.items():
+            self._file(depth).write(entries, complete)
         self._forget_old_files()
 
     def _forget_old_files(self) -> None:
@@ -238,18 +182,17 @@ class CheckMemo:
     def outcome(self, where: tuple[str, str]) -> tuple[str, int] | None:
         """What the ``cim validate`` run at ``where`` (from :meth:`outcome_key`) printed, and
         its exit code, when everything it read is unchanged."""
-        opened = _read(self.folder / where[0])
-        if opened is None:
+        opened = read_header(self.folder / where[0], MEMO_VERSION)
+        if opened is None or opened[0].get("key") != where[1]:
             return None
-        header, handle = opened
-        with handle:
-            if header.get("key") != where[1]:
-                return None
-            try:
-                text = pickle.load(handle)
-            except (EOFError, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
-                return None
-        return (text, header["code"]) if isinstance(text, str) else None
+        parts = read_parts(self.folder / where[0], opened[1], opened[0]["sizes"])
+        if parts is None or len(parts) != 1:
+            return None
+        try:
+            return parts[0].decode("utf-8"), int(opened[0]["code"])
+        except (UnicodeDecodeError, KeyError, ValueError):
+            return None
 
     def keep_outcome(self, where: tuple[str, str], text: str, code: int) -> None:
-        _write(self.folder / where[0], {"key": where[1], "code": code}, text)
+        header = {"version": MEMO_VERSION, "key": where[1], "code": code}
+        write_file(self.folder / where[0], header, [text.encode("utf-8")])
