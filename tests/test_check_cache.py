@@ -64,13 +64,13 @@ def test_only_what_changed_is_checked_again(tmp_path: Path) -> None:
     repo = copy_repo(ROOT, tmp_path / "repo")
     cache = tmp_path / "cache"
     everyone = len(_check(repo, cache)[0].portfolios)
-    before = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION)._parts()
+    before = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION).parts()
     # One portfolio edited: only it is checked again, and only its chunk written again.
     _edit(repo / "portfolios/jonas-berg/portfolio.yml", "date: 2025-07-14", "date: 2031-07-14")
     report, memo = _check(repo, cache)
     assert (memo.checked, memo.reused) == (1, everyone - 1)
     _same(report, check_repository(repo, today=DAY))
-    after = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION)._parts()
+    after = ReportFile(cache / "checks/plain.pickle", MEMO_VERSION).parts()
     assert sum(a != b for a, b in zip(before, after, strict=True)) == 1
     # One evidence file changed: only its portfolio.
     (repo / "portfolios/anna-lind/evidence/guest-lectures.jpg").write_bytes(b"not a picture")

@@ -98,7 +98,7 @@ class CheckMemo:
             self._found = folder_files(self.root, hashes)
             if self._found.hashes is not None and self._found.hashes != hashes:
                 header = {"version": MEMO_VERSION, "hashes": self._found.hashes}
-                write_file(self.folder / "hashes.pickle", header, [])
+                write_file(self.folder / "hashes.pickle", header, ())
         return self._found
 
     def shared_files(self, folders: list[Path]) -> dict[str, set[str]]:
@@ -185,8 +185,8 @@ class CheckMemo:
         opened = read_header(self.folder / where[0], MEMO_VERSION)
         if opened is None or opened[0].get("key") != where[1]:
             return None
-        parts = read_parts(self.folder / where[0], opened[1], opened[0]["sizes"])
-        if parts is None or len(parts) != 1:
+        parts = list(read_parts(self.folder / where[0], opened[1]))
+        if len(parts) != 1:
             return None
         try:
             return parts[0].decode("utf-8"), int(opened[0]["code"])

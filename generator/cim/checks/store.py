@@ -14,6 +14,7 @@ import os
 import pickle
 import tempfile
 import zlib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,32 +37,30 @@ def read_header(path: Path, version: str) -> tuple[dict[str, Any], int] | None:
     return None
 
 
-def read_parts(path: Path, start: int, sizes: list[int]) -> list[bytes] | None:
-    """The parts of a kept file, as bytes (None when it changed or went away meanwhile)."""
+def read_parts(path: Path, start: int) -> Iterator[bytes]:
+    """The parts of a kept file, one at a time (each after its length); a file cut short
+    ends them early."""
     try:
         with open(path, "rb") as handle:
             handle.seek(start)
-            data = handle.read()
+            while len(size := handle.read(8)) == 8:
+                part = handle.read(int.from_bytes(size, "little"))
+                if len(part) != int.from_bytes(size, "little"):
+                    return
+                yield part
     except OSError:
-        return None
-    if len(data) != sum(sizes):
-        return None
-    parts, at = [], 0
-    for size in sizes:
-        parts.append(data[at : at + size])
-        at += size
-    return parts
+        return
 
 
-def write_file(path: Path, header: dict[str, Any], parts: list[bytes]) -> None:
-    """Write ``header`` (its parts' sizes added) and the parts, replacing the file at once."""
+def write_file(path: Path, header: dict[str, Any], parts: Iterable[bytes]) -> None:
+    """Write ``header`` and the parts (each after its length), replacing the file at once."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            header = {**header, "sizes": [len(p) for p in parts]}
             pickle.dump(header, out, pickle.HIGHEST_PROTOCOL)
             for part in parts:
+                out.write(len(part).to_bytes(8, "little"))
                 out.write(part)
         os.replace(tmp, path)
     finally:
@@ -76,39 +75,37 @@ def chunk_of(name: str) -> int:
 
 class ReportFile:
     """The reports of one depth of check, by key: which keys it holds is read at once, the
-    reports themselves only when asked for (:meth:`load`)."""
+    reports themselves only when asked for (:meth:`load`), and never kept as bytes (a part
+    that is copied is read again while the new file is written)."""
 
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
         found = read_header(path, version)
         self.chunks: list[tuple[str, ...]] = found[0]["chunks"] if found else []
-        self._where = (found[1], found[0]["sizes"]) if found else (0, [])
-        self._raw: list[bytes] | None = None
+        self._start = found[1] if found else 0
         self._reports: dict[str, Any] | None = None
 
     def holds(self) -> set[str]:
         return {key for chunk in self.chunks for key in chunk}
 
-    def _parts(self) -> list[bytes]:
-        if self._raw is None:
-            raw = read_parts(self.path, *self._where) if self.chunks else None
-            self._raw = raw if raw is not None and len(raw) == len(self.chunks) else []
-            if not self._raw:
-                self.chunks = []
-        return self._raw
+    def parts(self) -> list[bytes]:
+        """The file's parts as bytes (for tests; none when they do not match its header)."""
+        parts = list(read_parts(self.path, self._start)) if self.chunks else []
+        return parts if len(parts) == len(self.chunks) else []
 
     def load(self) -> dict[str, Any]:
-        """Every report the file holds, by key."""
+        """Every report the file holds, by key (none when any part cannot be read)."""
         if self._reports is None:
             self._reports = {}
-            for keys, raw in zip(self.chunks, self._parts(), strict=False):
+            parts = read_parts(self.path, self._start) if self.chunks else iter(())
+            for keys in self.chunks:
                 try:
-                    reports = pickle.loads(raw)
-                except _UNREADABLE:
+                    reports = pickle.loads(next(parts))
+                except (StopIteration, *_UNREADABLE):
                     reports = None
                 if not isinstance(reports, list) or len(reports) != len(keys):
-                    self.chunks, self._raw, self._reports = [], [], {}  # all checked again
+                    self.chunks, self._reports = [], {}  # all checked again
                     break
                 self._reports.update(zip(keys, reports, strict=True))
         return self._reports
@@ -116,27 +113,35 @@ class ReportFile:
     def write(self, entries: list[tuple[str, str, Any]], complete: bool) -> None:
         """Keep ``entries`` (folder name, key, report); ``complete``: they are all the file
         is to hold, else they are added to what it holds."""
+        # Only what was read already can be the same (nothing is read to find that out).
+        known = self.load() if not complete else (self._reports or {})
         buckets: list[dict[str, Any]] = [{} for _ in range(CHUNKS)]
         if not complete:
-            self.load()
             for i, keys in enumerate(self.chunks):
                 buckets[i].update(dict.fromkeys(keys, _KEPT))
-        known = self._reports or {}
         for name, key, report in entries:
             buckets[chunk_of(name)][key] = _KEPT if known.get(key) is report else report
-        old = self._parts() if self.chunks else []
-        parts: list[bytes] = []
-        for i, bucket in enumerate(buckets):
-            keys = tuple(bucket)
-            if i < len(old) and keys == self.chunks[i] and all(v is _KEPT for v in bucket.values()):
-                parts.append(old[i])  # the same reports: copied as they are
-                continue
-            if any(v is _KEPT for v in bucket.values()):
-                known = self.load()
-            reports = [known[k] if v is _KEPT else v for k, v in bucket.items()]
-            parts.append(pickle.dumps(reports, pickle.HIGHEST_PROTOCOL))
         chunks = [tuple(b) for b in buckets]
-        if chunks == self.chunks and parts == old:
+        same = [
+            i < len(self.chunks) and c == self.chunks[i] and all(v is _KEPT for v in b.values())
+            for i, (c, b) in enumerate(zip(chunks, buckets, strict=True))
+        ]
+        if all(same) and len(chunks) == len(self.chunks):
             return  # nothing new: the file stays as it is
-        write_file(self.path, {"version": self.version, "chunks": chunks}, parts)
-        self.chunks, self._raw, self._where = chunks, parts, (0, [])
+        old = read_parts(self.path, self._start) if self.chunks else iter(())
+
+        def parts() -> Iterator[bytes]:
+            for i, bucket in enumerate(buckets):
+                previous = next(old, b"") if i < len(self.chunks) else b""
+                if same[i]:
+                    yield previous  # the same reports: copied as they are
+                else:
+                    reports = [known[k] if v is _KEPT else v for k, v in bucket.items()]
+                    yield pickle.dumps(reports, pickle.HIGHEST_PROTOCOL)
+
+        write_file(self.path, {"version": self.version, "chunks": chunks}, parts())
+        self.chunks, self._start = chunks, self._start_of_parts()
+
+    def _start_of_parts(self) -> int:
+        found = read_header(self.path, self.version)
+        return found[1] if found else 0
