@@ -3,8 +3,9 @@ file in it changes, and that is the same again in a fresh clone of the repositor
 
 * In a Git work tree (the repository's top folder holds ``.git``) the ids come from Git:
   ``git ls-files -s`` gives every tracked file's blob id (the hash of its content, kept in
-  Git's index), and only the files ``git status`` reports as changed, new or ignored are read
-  and hashed here, the way Git hashes them. Git tells a changed file by its size, times and
+  Git's index), and only the files ``git diff-files`` reports as changed and those
+  ``git ls-files --others`` finds (new or ignored) are read and hashed here, the way Git
+  hashes them. Git tells a changed file by its size, times and
   inode, so a file rewritten with the same size and modification time is seen too (its
   change time is new). A fresh clone has the same blob ids, so its keys are the same.
 * Elsewhere every file is hashed once and its hash kept with the file's size, times and inode
@@ -72,16 +73,31 @@ def folder_key(name: str, files: Files) -> str:
     return digest.hexdigest()
 
 
-def _git(root: Path, *args: str) -> bytes | None:
-    """A git command's output in ``root`` (None when git is missing or refuses)."""
+def _git(root: Path, *commands: list[str]) -> list[bytes | None]:
+    """The output of each git command in ``root``, run side by side (None for one that
+    failed, or when git is missing)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    running = []
     try:
-        done = subprocess.run(
-            ["git", "-C", str(root), *args], capture_output=True, env=env, check=False
-        )
+        for args in commands:
+            running.append(
+                subprocess.Popen(
+                    ["git", "-C", str(root), *args],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                )
+            )
     except OSError:
-        return None
-    return done.stdout if done.returncode == 0 else None
+        for process in running:
+            process.kill()
+            process.wait()
+        return [None] * len(commands)
+    outputs: list[bytes | None] = []
+    for process in running:
+        out, _ = process.communicate()
+        outputs.append(out if process.returncode == 0 else None)
+    return outputs
 
 
 def _add(found: dict[str, Files], path: str, value: str | None) -> None:
@@ -96,11 +112,10 @@ def _add(found: dict[str, Files], path: str, value: str | None) -> None:
         files[parts[2]] = value
 
 
-def _converts(root: Path, listed: bytes) -> bool:
+def _converts(root: Path, listed: bytes, config: bytes) -> bool:
     """Whether Git may store a file other than byte for byte (line endings, filters such as
     Git LFS): then its blob id is not the id of the file's bytes as they are."""
-    found = _git(root, "config", "--get-regexp", r"^core\.(autocrlf|attributesfile)$")
-    for line in (found or b"").decode(errors="replace").splitlines():
+    for line in config.decode(errors="replace").splitlines():
         name, _, value = line.partition(" ")
         if name == "core.attributesfile" or value.strip().lower() in ("true", "input"):
             return True
@@ -119,19 +134,16 @@ def _from_git(root: Path) -> tuple[dict[str, Files], bool] | None:
     ``root`` is not the top of a Git work tree)."""
     if not (root / ".git").exists():
         return None
-    listed = _git(root, "ls-files", "-s", "-z", "--", PORTFOLIOS_DIR)
-    changed = _git(
+    # The index's blob ids; the tracked files that differ from them (by size, times and
+    # inode, or by content when those cannot tell); every other file, ignored ones too.
+    listed, changed, others, config = _git(
         root,
-        "status",
-        "--porcelain=v1",
-        "-z",
-        "--untracked-files=all",
-        "--ignored=matching",
-        "--no-renames",
-        "--",
-        PORTFOLIOS_DIR,
+        ["ls-files", "-s", "-z", "--", PORTFOLIOS_DIR],
+        ["diff-files", "--name-only", "-z", "--", PORTFOLIOS_DIR],
+        ["ls-files", "--others", "-z", "--", PORTFOLIOS_DIR],
+        ["config", "--get-regexp", r"^core\.(autocrlf|attributesfile)$"],  # 1: none set
     )
-    if listed is None or changed is None:
+    if listed is None or changed is None or others is None:
         return None
     found: dict[str, Files] = {}
     for record in listed.split(b"\0"):
@@ -140,10 +152,10 @@ def _from_git(root: Path) -> tuple[dict[str, Files], bool] | None:
             mode, blob = info.split(b" ")[:2]
             kind = "l" if mode == b"120000" else ("f" if mode.startswith(b"100") else "g")
             _add(found, os.fsdecode(path), f"{kind} {blob.decode()}")
-    for record in changed.split(b"\0"):
-        if len(record) > 3:
-            _from_disk(root, os.fsdecode(record[3:]).rstrip("/"), found)
-    return found, not _converts(root, listed)
+    for record in (changed + b"\0" + others).split(b"\0"):
+        if record:
+            _from_disk(root, os.fsdecode(record).rstrip("/"), found)
+    return found, not _converts(root, listed, config or b"")
 
 
 def _from_disk(root: Path, path: str, found: dict[str, Files]) -> None:
