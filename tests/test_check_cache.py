@@ -120,6 +120,10 @@ def _keys(repo: Path) -> dict[str, str]:
     return {f.name: memo.key_of(f) for f in sorted((repo / "portfolios").iterdir())}
 
 
+def _outcome(repo: Path, cache: Path) -> str:
+    return CheckMemo(cache, repo, DAY).outcome_key("text", lambda name: False)[1]
+
+
 def _same_size_and_time(path: Path) -> None:
     """Replace the file's content keeping its size and modification time."""
     before = path.stat()
@@ -141,19 +145,25 @@ def test_a_fresh_clone_reuses_the_cache_and_sees_every_change(tmp_path: Path) ->
     everyone = len(_check(clone, cache)[0].portfolios)
     saved = tmp_path / "saved"
     shutil.copytree(cache, saved)  # what the deployment keeps between runs
-    keys = _keys(clone)
+    keys, outcome = _keys(clone), _outcome(clone, cache)
     # The next run: a fresh clone (every file's time is new), the cache restored.
     shutil.rmtree(clone)
     shutil.rmtree(cache)
     git(tmp_path, "clone", "-q", str(origin), str(clone))
     shutil.copytree(saved, cache)
     assert _keys(clone) == keys
+    assert _outcome(clone, cache) == outcome  # cim validate prints its kept output
     report, memo = _check(clone, cache)
     assert (memo.checked, memo.reused) == (0, everyone)
+    # A file touched (a new time, the same content) is no change.
+    touched = clone / "portfolios/jonas-berg/portfolio.yml"
+    os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**10))
+    assert (_keys(clone), _outcome(clone, cache)) == (keys, outcome)
     # Evidence rewritten with the same size and time is still a change.
     _same_size_and_time(clone / "portfolios/jonas-berg/evidence/medical-tent.jpg")
     changed = _keys(clone)
     assert {k for k in keys if keys[k] != changed[k]} == {"jonas-berg"}
+    assert _outcome(clone, cache) != outcome
     report, memo = _check(clone, cache)
     assert memo.checked == 1
     _same(report, check_repository(clone, today=DAY))

@@ -25,8 +25,8 @@ import os
 import stat
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from cim.model.layout import PORTFOLIOS_DIR
 
@@ -128,10 +128,10 @@ def _converts(root: Path, listed: bytes, config: bytes) -> bool:
     )
 
 
-def _from_git(root: Path) -> tuple[dict[str, Files], bool] | None:
-    """Every portfolio folder's files and their ids, from Git's index and what it reports as
-    changed since, and whether those ids are of the files' bytes as they are (None when
-    ``root`` is not the top of a Git work tree)."""
+def _from_git(root: Path) -> tuple[bytes, dict[str, str | None], bool] | None:
+    """Git's index of the portfolio folders (``git ls-files -s``), the files that differ
+    from it as they are now (None: gone), and whether the index's ids are of the files'
+    bytes as they are (None when ``root`` is not the top of a Git work tree)."""
     if not (root / ".git").exists():
         return None
     # The index's blob ids; the tracked files that differ from them (by size, times and
@@ -145,35 +145,49 @@ def _from_git(root: Path) -> tuple[dict[str, Files], bool] | None:
     )
     if listed is None or changed is None or others is None:
         return None
-    found: dict[str, Files] = {}
+    now: dict[str, str | None] = {}
+    for record in (changed + b"\0" + others).split(b"\0"):
+        if record:
+            _from_disk(root, os.fsdecode(record).rstrip("/"), now)
+    return listed, now, not _converts(root, listed, config or b"")
+
+
+def _index(listed: bytes) -> Iterator[tuple[str, str]]:
+    """Each path in Git's index (``git ls-files -s -z``) and the id of its content."""
     for record in listed.split(b"\0"):
         if record:
             info, path = record.split(b"\t", 1)
             mode, blob = info.split(b" ")[:2]
             kind = "l" if mode == b"120000" else ("f" if mode.startswith(b"100") else "g")
-            _add(found, os.fsdecode(path), f"{kind} {blob.decode()}")
-    for record in (changed + b"\0" + others).split(b"\0"):
-        if record:
-            _from_disk(root, os.fsdecode(record).rstrip("/"), found)
-    return found, not _converts(root, listed, config or b"")
+            yield os.fsdecode(path), f"{kind} {blob.decode()}"
 
 
-def _from_disk(root: Path, path: str, found: dict[str, Files]) -> None:
+def _parse_index(listed: bytes, now: dict[str, str | None]) -> dict[str, Files]:
+    """Each folder's files and ids from Git's index, with the files that differ as they are."""
+    found: dict[str, Files] = {}
+    for path, value in _index(listed):
+        _add(found, path, value)
+    for changed, id_now in now.items():
+        _add(found, changed, id_now)
+    return found
+
+
+def _from_disk(root: Path, path: str, now: dict[str, str | None]) -> None:
     """Record what ``path`` (relative to ``root``) holds now: a file, a link, or a folder of
     them (each file below it), or nothing."""
     full = os.path.join(root, path)
     try:
         st = os.lstat(full)
     except OSError:
-        _add(found, path, None)
+        now[path] = None
         return
     if stat.S_ISDIR(st.st_mode):
         for base, _dirs, names in os.walk(full):
             for name in names:
                 inner = os.path.join(base, name)
-                _from_disk(root, os.path.relpath(inner, root).replace(os.sep, "/"), found)
+                _from_disk(root, os.path.relpath(inner, root).replace(os.sep, "/"), now)
         return
-    _add(found, path, _id_on_disk(full, st))
+    now[path] = _id_on_disk(full, st)
 
 
 def _walked(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes]:
@@ -212,26 +226,54 @@ def _walked(root: Path, hashes: Hashes) -> tuple[dict[str, Files], Hashes]:
     return found, kept
 
 
-class Found(NamedTuple):
-    """Each portfolio folder's files (by folder name) with their content ids; the hashes to
-    keep for the next time (None: Git gave the ids); whether every id is of the file's bytes
-    as they are (not so when Git converts line endings or filters files)."""
+class Found:
+    """What the portfolio folders hold: ``digest``, one hash of every file's path and id
+    (cheap: Git's index is hashed as it comes); ``files``, each folder's files by folder
+    name (read out only when asked for); ``hashes``, the hashes to keep for the next time
+    (None: Git gave the ids); ``exact``: every id is of the file's bytes as they are (not so
+    when Git converts line endings or filters files)."""
 
-    files: dict[str, Files]
-    hashes: Hashes | None
-    exact: bool
+    def __init__(
+        self, digest: str, files: Callable[[], dict[str, Files]], hashes: Hashes | None, exact: bool
+    ) -> None:
+        self.digest, self._make, self.hashes, self.exact = digest, files, hashes, exact
+        self._files: dict[str, Files] | None = None
+
+    @property
+    def files(self) -> dict[str, Files]:
+        if self._files is None:
+            self._files = self._make()
+        return self._files
 
 
 def folder_files(root: Path, hashes: Hashes) -> Found:
     """What every portfolio folder holds (``hashes``: those kept from the last time)."""
     found = _from_git(root)
     if found is not None:
-        return Found(found[0], None, found[1])
+        listed, now, exact = found
+        digest = hashlib.sha256(b"git\0" + listed)
+        if now:  # only what differs in content: a file merely touched is the same
+            indexed = dict(_index(listed))
+            for path in sorted(p for p in now if now[p] != indexed.get(p)):
+                digest.update(f"\0{path}\0{now[path]}".encode())
+        return Found(digest.hexdigest(), lambda: _parse_index(listed, now), None, exact)
     walked, kept = _walked(root, hashes)
-    return Found(walked, kept, True)
+    digest = hashlib.sha256(b"walked")
+    for name in sorted(walked):
+        digest.update(f"\0{name}\0{folder_key(name, walked[name])}".encode())
+    return Found(digest.hexdigest(), lambda: walked, kept, True)
+
+
+def portfolio_names(root: Path) -> list[str]:
+    """The names of :func:`portfolio_folders`, without making a path of each."""
+    try:
+        with os.scandir(root / PORTFOLIOS_DIR) as entries:
+            return sorted(e.name for e in entries if e.is_dir() and not e.name.startswith("."))
+    except OSError:
+        return []
 
 
 def folder_keys(root: Path, hashes: Hashes | None = None) -> dict[str, str]:
     """The key of every portfolio folder of the repository at ``root``, by folder name."""
     found = folder_files(root, hashes or {}).files
-    return {f.name: folder_key(f.name, found.get(f.name, {})) for f in portfolio_folders(root)}
+    return {name: folder_key(name, found.get(name, {})) for name in portfolio_names(root)}

@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cim.checks.contents import Found, Hashes, folder_files, folder_key, portfolio_folders
+from cim.checks.contents import Found, Hashes, folder_files, folder_key, portfolio_names
 from cim.checks.shared import shared_by_id, shared_files
 from cim.checks.store import ReportFile, read_header, read_parts, write_file
 from cim.model.layout import AWARDS_FILE, ISSUER_FILE
@@ -164,18 +164,20 @@ class CheckMemo:
         for path in old:
             os.unlink(path)
 
-    def outcome_key(self, request: str, deep: Callable[[Path], bool]) -> tuple[str, str]:
+    def outcome_key(self, request: str, deep: Callable[[str], bool]) -> tuple[str, str]:
         """Where a ``cim validate`` run keeps what it printed (one place per ``request``: the
         options that change what it prints) and the key of everything that output depends
-        on (the scheme, ``issuer.yml``, ``awards.yml``, every portfolio folder)."""
+        on: the scheme, ``issuer.yml``, ``awards.yml``, every portfolio folder's name and
+        content (``deep``: whether the folder of that name is checked deeply)."""
         text = f"cim-outcome {MEMO_VERSION}\0{self.scheme}\0{self.root}\0{request}\0"
         digest = hashlib.sha256(text.encode())
         for name in (ISSUER_FILE, AWARDS_FILE):
             path = self.root / name
             digest.update(b"\0" + name.encode() + b"\0")
             digest.update(path.read_bytes() if path.is_file() else b"\0missing")
-        for folder in portfolio_folders(self.root):
-            digest.update(f"\0{folder.name}\0{deep(folder)}\0{self.key_of(folder)}".encode())
+        digest.update(self._contents().digest.encode())
+        names = portfolio_names(self.root)
+        digest.update("\0".join(f"{n}/{deep(n)}" for n in names).encode())
         slot = hashlib.sha256(f"{self.root}\0{request}".encode()).hexdigest()[:16]
         return f"outcome-{slot}.pickle", digest.hexdigest()
 

@@ -39,7 +39,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if memo is not None:  # nothing read has changed: print what was printed then
             request = repr((args.format, sorted(only) if only is not None else None))
             where = memo.outcome_key(
-                request, lambda f: deep if isinstance(deep, bool) else f.name in deep
+                request, lambda name: deep if isinstance(deep, bool) else name in deep
             )
             kept = memo.outcome(where)
             if kept is not None:
