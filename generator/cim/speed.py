@@ -27,9 +27,10 @@ theme parts rendered once per folder   :mod:`cim.writers.mkdocs`               (
 unchanged pages reused as finished     :mod:`cim.site.reuse` (keys),           46 s → 21 s at
 HTML, keyed by everything they show    :mod:`cim.writers.mkdocs`               1,000, loaded;
                                                                                equal: tests
-unchanged portfolios' check results    :mod:`cim.checks.memo`,                 validation
-kept, keyed by folder and scheme       :mod:`cim.pipeline`                     1.26 s vs 2.0 s
-                                                                               floor; equal:
+unchanged portfolios' check results    :mod:`cim.checks.memo`,                 nothing changed:
+kept, keyed by folder content (Git's   :mod:`cim.checks.contents`,             ≈0.08× the
+blob ids) and scheme, in 64 chunks;    :mod:`cim.checks.store`,                parse floor at
+validate's output kept as printed      :mod:`cim.cli.validate`                 3,000; equal:
                                                                                tests
 =====================================  ======================================  ===============
 
