@@ -28,9 +28,9 @@ unchanged pages reused as finished     :mod:`cim.site.reuse` (keys),           4
 HTML, keyed by everything they show    :mod:`cim.writers.mkdocs`               1,000, loaded;
                                                                                equal: tests
 unchanged portfolios' check results    :mod:`cim.checks.memo`,                 nothing changed:
-kept, keyed by folder content (Git's   :mod:`cim.checks.contents`,             ≈0.08× the
-blob ids) and scheme, in 64 chunks;    :mod:`cim.checks.store`,                parse floor at
-validate's output kept as printed      :mod:`cim.cli.validate`                 3,000; equal:
+kept, keyed by folder content (Git's   :mod:`cim.checks.contents`,             0.13× the
+blob ids) and scheme, in 64 chunks;    :mod:`cim.checks.store`,                all-cores floor
+validate's output kept as printed      :mod:`cim.cli.validate`                 at 3,000; equal:
                                                                                tests
 =====================================  ======================================  ===============
 
