@@ -85,3 +85,16 @@ def no_cyclic_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def frozen_heap() -> Iterator[None]:
+    """Leave every object that exists now out of garbage collection while worker processes
+    are forked from this one (evidence copies, signatures, cards): a worker's collector would
+    otherwise walk, and so copy page by page, the reports of thousands of portfolios it
+    inherited. About a tenth of the signing stage at 10,000 students."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

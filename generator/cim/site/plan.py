@@ -32,6 +32,7 @@ from cim.site.i18n import gettext_for
 from cim.site.language import semester_title, translated
 from cim.site.pages import Page, SiteError, site_url_of
 from cim.site.statements import Statements
+from cim.speed import frozen_heap
 from cim.site.views import is_exchange
 
 Progress = Callable[[str], None]
@@ -139,7 +140,8 @@ def plan(
     located = _locate_evidence(published)
     sources = list(dict.fromkeys(located.values()))
     say(f"preparing {len(sources)} evidence file(s)")
-    evidence = publish(store, sources, workers=workers)
+    with frozen_heap():
+        evidence = publish(store, sources, workers=workers)
     notes += [f"evidence not published: {failure}" for failure in store.failed]
     evidenced = time.perf_counter()
 
@@ -157,27 +159,28 @@ def plan(
         for lang in language.LANGUAGES
     }
     programmes = {p.id: p.title for p in rules.programmes}
-    issued = certificates.issue(
-        awards,
-        {r.id: r for r in report.portfolios},
-        {r.id for r in published},
-        rules,
-        programme_title=lambda pid: programmes.get(pid, pid),
-        site_url=site_url_of(site_url),
-        signing_key=signing_key,
-        cache=store.cache,
-        today=today,
-        say=say,
-        sign_later=sign_later,
-    )
-    stated = statements.issue(
-        statements.wanted(published),
-        issued.issuing,
-        day=today,
-        programme_title=lambda pid: programmes.get(pid, pid),
-        cache=store.cache,
-        sign_later=sign_later,
-    )
+    with frozen_heap():
+        issued = certificates.issue(
+            awards,
+            {r.id: r for r in report.portfolios},
+            {r.id for r in published},
+            rules,
+            programme_title=lambda pid: programmes.get(pid, pid),
+            site_url=site_url_of(site_url),
+            signing_key=signing_key,
+            cache=store.cache,
+            today=today,
+            say=say,
+            sign_later=sign_later,
+        )
+        stated = statements.issue(
+            statements.wanted(published),
+            issued.issuing,
+            day=today,
+            programme_title=lambda pid: programmes.get(pid, pid),
+            cache=store.cache,
+            sign_later=sign_later,
+        )
     files = {**site_files(store, evidence.values()), **issued.files}
     site = SitePlan(
         root=root,
