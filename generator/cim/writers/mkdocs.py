@@ -57,6 +57,8 @@ from cim.writers.compiled import compiled_templates
 from cim.writers.folder import place_files
 
 log = logging.getLogger("mkdocs.plugins.cim")
+# Stands in for a generated page's body from when MkDocs reads the page until it writes it.
+BODY_MARK = "<!-- cim: the body of this page -->"
 
 
 def signing_key() -> str | None:
@@ -231,10 +233,28 @@ class CimPlugin(BasePlugin[CimConfig]):
         total = len(site.pages)
         if total >= 500 and self.rendered % max(1, total // 10) == 0:
             log.info("cim: rendered %d of %d pages", self.rendered, total)
-        kept = self.bodies.get(page.file.src_uri)
+        planned = site.pages_in(self.config.language)[page.file.src_uri]
+        if not planned.search:
+            # MkDocs reads every page before it writes the first: a mark stands in for the
+            # body until just before its page is written (on_page_context), so that the
+            # bodies of thousands of pages are never all in memory at once. Pages that the
+            # search reads keep their body.
+            return BODY_MARK
+        return self._body(page.file.src_uri)
+
+    @event_priority(100)  # before the search plugin reads (and tidies) the body
+    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
+        if page.content == BODY_MARK and self.site is not None:
+            page.content = self._body(page.file.src_uri)
+        return context
+
+    def _body(self, src_uri: str) -> str:
+        """A page's body: kept from computing its key, or rendered now."""
+        assert self.site is not None
+        kept = self.bodies.get(src_uri)
         if kept is not None and kept[0] is not None:
             return kept[0]
-        return site.render(page.file.src_uri, self.config.language)
+        return self.site.render(src_uri, self.config.language)
 
     def on_post_page(self, output: str, *, page: MkPage, config: MkDocsConfig) -> str | None:
         if self.site is not None and page.file.src_uri in self.site.pages:
@@ -245,9 +265,12 @@ class CimPlugin(BasePlugin[CimConfig]):
             issuer_origin=_origin(config.site_url),
             shapes=self.scripts,
         )
-        kept = self.bodies.get(page.file.src_uri)
+        kept = self.bodies.pop(page.file.src_uri, None)
         if kept is not None and self.reuse is not None:
             self.reuse.keep(kept[1], output)
+        planned = self.site.pages_in(self.config.language) if self.site is not None else {}
+        if page.file.src_uri in planned and not planned[page.file.src_uri].search:
+            page.content = BODY_MARK  # nothing reads a written page's body again
         return output
 
     def on_post_template(
