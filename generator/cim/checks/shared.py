@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 from cim.problems import Problem
@@ -64,12 +65,18 @@ def shared_files(folders: list[Path]) -> dict[str, set[str]]:
                 by_digest[_digest(path)].append((owner, path))
             except OSError:
                 continue
-        for same in by_digest.values():
-            owners = {owner for owner, _ in same}
-            if len(owners) > 1:
-                for owner, path in same:
-                    shared[path] = owners - {owner}
+        _add_shared(shared, by_digest.values())
     return shared
+
+
+def _add_shared(shared: dict[str, set[str]], groups: Iterable[list[tuple[str, str]]]) -> None:
+    """For each group of (owner, path) with the same content and more than one owner: each
+    path with the other owners."""
+    for same in groups:
+        owners = {owner for owner, _ in same}
+        if len(owners) > 1:
+            for owner, path in same:
+                shared[path] = owners - {owner}
 
 
 def check_shared(root: Path, folder: Path, shared: dict[str, set[str]]) -> list[Problem]:
@@ -110,9 +117,5 @@ def shared_by_id(folders: list[Path], files: dict[str, dict[str, str]]) -> dict[
                 continue  # hidden, as _files leaves them out
             by_id[value].append((folder.name, os.path.join(base, *parts)))
     shared: dict[str, set[str]] = {}
-    for same in by_id.values():
-        owners = {owner for owner, _ in same}
-        if len(owners) > 1:
-            for owner, path in same:
-                shared[path] = owners - {owner}
+    _add_shared(shared, by_id.values())
     return shared
