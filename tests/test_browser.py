@@ -253,19 +253,28 @@ def run_verify_button(page: Any) -> tuple[str, str]:
     return section.get_attribute("data-result") or "", page.inner_text("#verify")
 
 
+def verified_demo_page(
+    browser: Any, server: str, built: tuple[Path, str], path: str
+) -> tuple[Any, Any]:
+    """A new browser context with the demo page at ``path`` open, its Verify section finished
+    with the development build's verdict (the School's address routed to the same build)."""
+    context = browser.new_context()
+    serve_as(context, "https://cim.example.org/", built[0])
+    page = context.new_page()
+    page.goto(server + path, wait_until="networkidle")
+    section = page.locator("#verify[data-outcome]")
+    section.wait_for(timeout=15_000)
+    assert section.get_attribute("data-outcome") == "not-official"
+    return context, page
+
+
 def test_qr_code_link_runs_the_verification(
     browser: Any, server: str, built: tuple[Path, str]
 ) -> None:
     """The demo is a development build: the page says so, after reading the keys from the
     School's own address (routed here to the same build) — never "genuine"."""
-    context = browser.new_context()
-    serve_as(context, "https://cim.example.org/", built[0])
-    page = context.new_page()
-    page.goto(server + "certificates/anna-lind/#verify", wait_until="networkidle")
-    section = page.locator("#verify[data-outcome]")
-    section.wait_for(timeout=15_000)
-    assert section.get_attribute("data-outcome") == "not-official"
-    # The QR code is drawn (an SVG image that names no namespace shows nothing).
+    context, page = verified_demo_page(browser, server, built, "certificates/anna-lind/#verify")
+    # The QR code is drawn: its image has a size.
     assert page.evaluate("document.querySelector('.cim-qr img').naturalWidth") > 0
     text = page.inner_text("#verify")
     assert "The signature is intact, but this is not an official certificate." in text
@@ -279,13 +288,7 @@ def test_the_swedish_page_gives_its_verdict_in_swedish(
 ) -> None:
     """The verdict's headline comes in the page's language; the individual checks stay in
     English and are marked so for screen readers."""
-    context = browser.new_context()
-    serve_as(context, "https://cim.example.org/", built[0])
-    page = context.new_page()
-    page.goto(server + "sv/certificates/anna-lind/#verify", wait_until="networkidle")
-    section = page.locator("#verify[data-outcome]")
-    section.wait_for(timeout=15_000)
-    assert section.get_attribute("data-outcome") == "not-official"
+    context, page = verified_demo_page(browser, server, built, "sv/certificates/anna-lind/#verify")
     verdict = page.inner_text(".cim-verify__verdict")
     assert verdict.startswith("Signaturen är oskadd, men detta är inte ett officiellt certifikat.")
     assert "(Högskolans nycklar kontrollerades på cim.example.org.)" in verdict

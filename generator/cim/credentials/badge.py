@@ -295,13 +295,10 @@ def sign_all(
 def _already_signed(
     document: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path
 ) -> bool:
-    """Whether signing ``document`` needs no new RDF proof: both its proofs are kept, or
-    its RDF proof is."""
+    """Whether both proofs of ``document`` are kept, so that signing it is a file read."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
     kept = _kept_proofs(unsecured, key, method, created, cache)
-    if kept is not None and kept.is_file():
-        return True
-    return rdfc.kept_proof(document, key, method, created, cache) is not None
+    return kept is not None and kept.is_file()
 
 
 PARALLEL_SIGNING = 24  # below this, starting processes costs more than it saves

@@ -134,24 +134,6 @@ def _kept(
     return cache / "rdfc" / f"{digest}.txt"
 
 
-def kept_proof(
-    document: dict[str, Any],
-    key: Ed25519PrivateKey,
-    verification_method: str,
-    created: str,
-    cache: Path,
-    proof_purpose: str = "assertionMethod",
-) -> dict[str, Any] | None:
-    """The proof :func:`proof` would make, when a build already made it and kept it in
-    ``cache`` (else None)."""
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    options = _options(verification_method, created, proof_purpose)
-    kept = _kept(unsecured, options, key, cache)
-    if not kept.is_file():
-        return None
-    return {**options, "proofValue": kept.read_text(encoding="ascii")}
-
-
 def proof(
     document: dict[str, Any],
     key: Ed25519PrivateKey,
