@@ -326,7 +326,12 @@ def test_search_finds_a_certificate_by_its_number(browser: Any, server: str) -> 
     page.locator(".md-search__input").click()
     page.keyboard.type("CIM-2026-0001")
     first = page.locator(".md-search-result__item").first
-    first.wait_for(timeout=10_000)
+    # Results follow the typing: the list shown for "CIM" may still stand while the whole
+    # number is being searched, so wait until the search has caught up with the last key.
+    page.wait_for_function(
+        "() => (document.querySelector('.md-search-result__item a') || {}).href?.includes('0001')",
+        timeout=10_000,
+    )
     assert "certificates/anna-lind/" in (first.locator("a").first.get_attribute("href") or "")
     assert "CIM-2026-0001" in first.inner_text()
     page.close()
