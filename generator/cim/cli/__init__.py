@@ -117,10 +117,15 @@ def run() -> None:
         print("cim: standard output is closed; the result is not shown", file=sys.stderr)
         sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (until exit)
     code = main()
+    if "logging" in sys.modules:  # every handler flushed and closed, as at a normal exit
+        sys.modules["logging"].shutdown()
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
         _silence_stdout()
         code = code or EXIT_USAGE
-    sys.exit(code)
+    # Everything is written and every temporary folder removed (each is a `with` block): the
+    # process ends here rather than freeing the build's millions of objects one by one, which
+    # took 4.8 s after a rebuild at 10,000 students (cim.speed).
+    os._exit(code)

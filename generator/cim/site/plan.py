@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -107,6 +108,7 @@ class SitePlan:
 
 
 # Long because it sequences the site's stages and names each of the plan's parts once.
+@frozen_heap()  # the reports it is handed are never garbage: the collector leaves them be
 def plan(
     report: RepositoryReport,
     *,
@@ -256,28 +258,57 @@ def _locate_evidence(
 ) -> dict[tuple[str, str], Path]:
     """(portfolio id, file name) → the real file, for every public evidence file."""
     located: dict[tuple[str, str], Path] = {}
+    real_dirs: dict[str, str] = {}  # each folder met, and where it really is
     for r in published:
         if r.portfolio is None:
             continue
-        real_folder = os.path.realpath(r.folder)
+        folder = os.fspath(r.folder)
+        real_folder = _real_dir(folder, real_dirs)
         for e in r.portfolio.entries:
             for item in e.evidence:
                 where = (r.id, item.file)
                 if not item.private and where not in located:
-                    path = _inside(real_folder, r.folder, item.file)
+                    path = _inside(real_folder, folder, item.file, real_dirs)
                     if path is not None:
-                        located[where] = path
+                        located[where] = Path(path)
     return located
 
 
-def _inside(real_folder: str, folder: Path, name: str) -> Path | None:
+def _real_dir(folder: str, known: dict[str, str]) -> str:
+    """Where ``folder`` really is once every link is followed, as os.path.realpath says, from
+    the folders already resolved: one look at the folder itself, not at each folder above."""
+    real = known.get(folder)
+    if real is None:
+        parent, name = os.path.split(folder)
+        try:
+            plain = name not in ("", ".", "..") and not stat.S_ISLNK(os.lstat(folder).st_mode)
+        except OSError:
+            plain = False
+        if plain and parent and parent != folder:
+            real = os.path.join(_real_dir(parent, known), name)
+        else:
+            real = os.path.realpath(folder)
+        known[folder] = real
+    return real
+
+
+def _inside(real_folder: str, folder: str, name: str, known: dict[str, str]) -> str | None:
     """The evidence file, only if it really is a regular file inside the student's own folder
     once every link is followed (the validator refuses links and '..' outright; this is the
     second lock on the same door)."""
-    real = os.path.realpath(os.path.join(folder, name))
+    parent, base = os.path.split(os.path.join(folder, name))
+    if ".." in name.split("/") or base in ("", ".", ".."):
+        real = os.path.realpath(os.path.join(folder, name))
+    else:
+        real = os.path.join(_real_dir(parent, known), base)
+        try:
+            if stat.S_ISLNK(os.lstat(real).st_mode):
+                real = os.path.realpath(real)
+        except OSError:
+            return None
     if not real.startswith(real_folder + os.sep) or not os.path.isfile(real):
         return None
-    return Path(real)
+    return real
 
 
 # Long because it lists every kind of page once, in the order of the site's navigation.

@@ -1,0 +1,63 @@
+"""The speed tricks that change how objects and files are handled, checked for what they must
+keep: every file placed with its bytes, and nothing the collector must see left frozen."""
+
+from __future__ import annotations
+
+import gc
+import os
+from pathlib import Path
+
+from cim.speed import frozen_heap, no_cyclic_gc
+from cim.writers.folder import place_files
+
+
+def test_many_files_are_placed_by_threads_each_with_its_bytes(tmp_path: Path) -> None:
+    """Above a thousand files several threads place them: each cached file is linked (the
+    same file, not a copy), each data file written, and a file already there replaced
+    without touching what it was linked to."""
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    sources = {}
+    for n in range(1500):
+        source = cache / f"{n}.bin"
+        source.write_bytes(f"file {n}".encode())
+        sources[f"pages/{n % 300}/p{n}/index.html"] = source
+    data = {f"data/{n}/credential.json": f'{{"n": {n}}}\n'.encode() for n in range(600)}
+    site = tmp_path / "site"
+    old = site / "data/0/credential.json"
+    old.parent.mkdir(parents=True)
+    os.link(cache / "0.bin", old)  # as if linked from the cache by an earlier step
+
+    place_files({**sources, **data}, site)
+
+    for uri, source in sources.items():
+        assert os.path.samefile(site / uri, source), uri
+    for uri, text in data.items():
+        assert (site / uri).read_bytes() == text, uri
+    assert (cache / "0.bin").read_bytes() == b"file 0"  # the cache is never written through
+    placed = {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    assert placed == set(sources) | set(data)
+
+
+def test_what_the_checks_made_stays_frozen_and_a_plan_alone_thaws() -> None:
+    """Objects made while the collector is paused are frozen afterwards; a frozen_heap block
+    (nested or not) thaws at its end only when nothing was frozen before it."""
+    gc.unfreeze()
+    try:
+        with frozen_heap():
+            with frozen_heap():
+                assert gc.get_freeze_count() > 0
+            assert gc.get_freeze_count() > 0  # the inner block leaves the outer's frozen
+        assert gc.get_freeze_count() == 0
+
+        with no_cyclic_gc():
+            reports = [[n] for n in range(1000)]
+            assert not gc.isenabled()
+        assert gc.isenabled()
+        frozen = gc.get_freeze_count()
+        assert frozen >= len(reports)
+        with frozen_heap():
+            pass
+        assert gc.get_freeze_count() >= frozen  # the reports are not thawed by the plan
+    finally:
+        gc.unfreeze()
