@@ -67,21 +67,23 @@ class EvidenceStore:
         return f"assets/evidence/{digest[:2]}/{digest}"
 
     def cached(self, digest: str, kind: str) -> dict[str, Path]:
-        base = self.cache / digest[:2] / digest
+        return {name: Path(path) for name, path in self.cached_names(digest, kind).items()}
+
+    def cached_names(self, digest: str, kind: str) -> dict[str, str]:
+        """Where the copies of ``digest`` live in the cache (as :meth:`cached`, as text: tens
+        of thousands of them are looked up in every build)."""
+        base = f"{self.cache}{os.sep}{digest[:2]}{os.sep}{digest}"
         if kind == "pdf":  # rebuilt without active content (not a copy of the source)
-            return {"web": base.with_name(digest + "-rebuilt.pdf")}
-        return {
-            "web": base.with_name(digest + "-web.webp"),
-            "thumb": base.with_name(digest + "-thumb.webp"),
-        }
+            return {"web": base + "-rebuilt.pdf"}
+        return {"web": base + "-web.webp", "thumb": base + "-thumb.webp"}
 
 
 # What each allowed extension must contain, recognised by its first bytes.
 
 
-def digest_of(path: Path) -> str:
+def digest_of(path: Path | str) -> str:
     h = hashlib.sha256(PIPELINE_VERSION.encode())
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             h.update(chunk)
     return h.hexdigest()[:32]
@@ -182,39 +184,41 @@ def publish(
     Files that cannot be decoded are listed in ``store.failed`` and left out.
     """
     results: dict[Path, Published] = {}
-    jobs: list[tuple[Path, str, dict[str, Path]]] = []
+    jobs: list[tuple[Path, str, dict[str, str]]] = []
     same: dict[str, list[Path]] = {}  # digest -> every source with that content
     for source in dict.fromkeys(sources):
-        suffix = source.suffix.lower().lstrip(".")
+        suffix = os.path.splitext(source)[1].lower().lstrip(".")
         kind = "pdf" if suffix == "pdf" else "image" if suffix in IMAGE_TYPES else ""
-        if not kind or not source.is_file():
+        if not kind or not os.path.isfile(source):
             continue
         digest = digest_of(source)
-        paths = store.cached(digest, kind)
-        results[source] = _published(store, digest, kind, paths)
+        paths = store.cached_names(digest, kind)
         if digest in same:  # the same content twice: processed once, by one worker
+            if same[digest][0] in results:  # else it is set when the first is processed
+                results[source] = results[same[digest][0]]
             same[digest].append(source)
             continue
         same[digest] = [source]
-        if all(p.exists() for p in paths.values()):
+        if all(os.path.exists(p) for p in paths.values()):
             store.reused += 1
+            results[source] = _published(store, digest, kind, paths)
         else:
-            paths["web"].parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(os.path.dirname(paths["web"]), exist_ok=True)
             jobs.append((source, kind, paths))
 
-    def done(source: Path, problem: str | None, kind: str, paths: dict[str, Path]) -> None:
-        digest = results[source].digest
-        for each in same[digest]:
+    def done(source: Path, problem: str | None, kind: str, paths: dict[str, str]) -> None:
+        for each in same[digest_by_source[source]]:
             if problem:
                 store.failed.append(f"{each}: {problem}")
                 results.pop(each, None)
             else:
-                results[each] = _published(store, digest, kind, paths)
+                results[each] = _published(store, digest_by_source[source], kind, paths)
 
+    digest_by_source = {source: digest for digest, (source, *_) in same.items()}
     # Photos and PDFs alike are spread over every core, a few at a time per worker; each
     # worker holds one decoded picture at a time, so memory stays bounded by the workers.
     workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
-    args = [(kind, str(s), str(p["web"]), str(p.get("thumb", ""))) for s, kind, p in jobs]
+    args = [(kind, str(s), p["web"], p.get("thumb", "")) for s, kind, p in jobs]
     if workers > 1 and len(jobs) > 4:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(_safe_job, args, chunksize=8))
@@ -238,21 +242,23 @@ def _safe_job(args: tuple[str, str, str, str]) -> str | None:
         return f"cannot read the image ({exc})"
 
 
-def _published(store: EvidenceStore, digest: str, kind: str, paths: dict[str, Path]) -> Published:
+def _published(store: EvidenceStore, digest: str, kind: str, paths: dict[str, str]) -> Published:
     base = store.uri_base(digest)
-    web = paths["web"]
-    size = web.stat().st_size if web.exists() else 0
-    if kind == "pdf":
+    if kind == "pdf":  # its size is shown beside its link
+        web = paths["web"]
+        size = os.path.getsize(web) if os.path.exists(web) else 0
         return Published(digest, kind, base + ".pdf", bytes=size)
-    return Published(digest, kind, base + "-web.webp", base + "-thumb.webp", bytes=size)
+    return Published(digest, kind, base + "-web.webp", base + "-thumb.webp")
 
 
 def site_files(store: EvidenceStore, published: Iterable[Published]) -> dict[str, Path]:
     """Map each site URI of the published copies to its file in the cache."""
     out: dict[str, Path] = {}
     for p in published:
-        paths = store.cached(p.digest, p.kind)
-        out[p.web_uri] = paths["web"]
+        if p.web_uri in out:  # the same copies, published for two sources
+            continue
+        paths = store.cached_names(p.digest, p.kind)
+        out[p.web_uri] = Path(paths["web"])
         if p.thumb_uri:
-            out[p.thumb_uri] = paths["thumb"]
+            out[p.thumb_uri] = Path(paths["thumb"])
     return out
