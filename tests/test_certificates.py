@@ -626,3 +626,44 @@ def test_signing_many_credentials_in_worker_processes_equals_signing_each(
     assert [badge.dumps(d) for d in in_workers] == one_by_one
     assert len(list((cache / "rdfc").glob("*.txt"))) == len(jobs)
     assert [badge.dumps(d) for d in badge.sign_all(jobs, issuing, cache, workers=2)] == one_by_one
+
+
+def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
+    built: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An unchanged credential's finished text is read from the cache, byte for byte the text
+    signing makes; a changed one (another name, another day) is signed again."""
+    import datetime as dt
+
+    from cim.credentials import badge
+    from cim.pipeline import check_repository
+    from cim.site.statements import issuing_for
+
+    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
+    assert report.awards is not None and report.scheme.rules is not None
+    issuing = issuing_for(report.awards, report.scheme.rules, "https://cim.example.org/", None)
+    site, _ = built
+    published = json.loads(next(site.glob("certificates/*/credential.json")).read_text())
+    document = {k: v for k, v in published.items() if k != "proof"}
+    day = dt.date(2026, 6, 1)
+    jobs = [({**document, "name": f"{document['name']} {n}"}, day) for n in range(3)]
+    expected = [badge.dumps(badge.sign(d, issuing, day)) for d, day in jobs]
+    cache = tmp_path / "cache"
+    assert badge.signed_texts(jobs, issuing, cache) == expected
+    assert len(list((cache / "proofs").glob("*.text"))) == len(jobs)
+
+    signed: list[int] = []
+    real = badge.sign_all
+    monkeypatch.setattr(
+        badge, "sign_all", lambda todo, *a, **k: signed.append(len(todo)) or real(todo, *a, **k)
+    )
+    assert badge.signed_texts(jobs, issuing, cache) == expected
+    assert signed == [0]  # nothing signed again
+    later = [
+        (jobs[0][0], dt.date(2026, 6, 2)),  # another day
+        jobs[1],  # unchanged
+        ({**jobs[2][0], "name": "Another"}, day),  # another name
+    ]
+    texts = badge.signed_texts(later, issuing, cache)
+    assert signed == [0, 2]
+    assert texts == [badge.dumps(badge.sign(d, issuing, day)) for d, day in later]

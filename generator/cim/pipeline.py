@@ -78,6 +78,10 @@ class RepositoryReport:
     scheme: Scheme
     portfolios: list[PortfolioReport]
     awards: Awards | None = None
+    # The key each portfolio's report is kept under, by id, when a check cache was used
+    # (cim.checks.memo): its folder's content, the scheme, the package and the day. The same
+    # key, the same report (before the checks across portfolios).
+    kept_keys: dict[str, str] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -311,4 +315,5 @@ def check_repository(
             scheme.judgements, {r.id: r.portfolio for r in reports}, [f.name for f in folders]
         )
     )
-    return RepositoryReport(root, scheme, reports, awards)
+    kept = {f.name: memo.keys[f] for f in chosen if f in memo.keys} if memo is not None else {}
+    return RepositoryReport(root, scheme, reports, awards, kept)

@@ -292,6 +292,30 @@ def sign_all(
     ]
 
 
+def signed_texts(
+    jobs: Sequence[tuple[dict[str, Any], dt.date]], issuing: Issuing, cache: Path | None = None
+) -> list[bytes]:
+    """Each ``(document, day)`` signed as :func:`sign_all` signs it, as :func:`dumps` writes
+    it. With a ``cache`` the finished text of each is kept beside its proofs, so that an
+    unchanged credential is one file read: no proofs joined, no JSON written again."""
+    key, method = issuing.signer.key, issuing.method
+    kept: list[Path | None] = []
+    for document, day in jobs:
+        unsecured = {k: v for k, v in document.items() if k != "proof"}
+        proofs_file = _kept_proofs(unsecured, key, method, stamp(day), cache)
+        kept.append(proofs_file.with_suffix(".text") if proofs_file is not None else None)
+    texts: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in kept]
+    todo = [i for i, text in enumerate(texts) if text is None]
+    for i, signed in zip(todo, sign_all([jobs[i] for i in todo], issuing, cache), strict=True):
+        text = texts[i] = dumps(signed)
+        where = kept[i]
+        if where is not None:  # written whole or not at all
+            partial = where.with_name(f".{where.name}.{os.getpid()}")
+            partial.write_bytes(text)
+            os.replace(partial, where)
+    return [text for text in texts if text is not None]
+
+
 def _already_signed(
     document: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path
 ) -> bool:

@@ -93,10 +93,10 @@ def issue(
         if not signer.official:
             document["name"] += " (development build: not an official certificate)"
         unsigned.append((student, award, report, document))
-    signed_all = badge.sign_all([(d, a.date) for _, a, _, d in unsigned], issuing, cache)
-    for (student, award, report, _), document in zip(unsigned, signed_all, strict=True):
+    texts = badge.signed_texts([(d, a.date) for _, a, _, d in unsigned], issuing, cache)
+    for (student, award, report, _), text in zip(unsigned, texts, strict=True):
         assert report.portfolio is not None
-        signed = finish(badge.dumps(document))
+        signed = finish(text)
         if student not in published:
             private[f"{award.number}.json"] = signed
             continue

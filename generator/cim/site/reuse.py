@@ -118,6 +118,12 @@ def site_key(chrome: str, site: SitePlan, *, sign_later: bool) -> str:
 def student_key(site: SitePlan, student: str) -> str:
     """The key of what one student's pages show of them: their portfolio, their published
     evidence copies, their award (with its revocation) and their statement's day."""
+    day = site.statements.days.get(student)
+    award = site.award_of(student)
+    kept = site.report.kept_keys.get(student)
+    if kept is not None:  # the key of everything the report was made from (cim.checks.memo)
+        own: tuple[object, ...] = (student, kept, award, day and day.isoformat())
+        return hashlib.sha256(b"kept\0" + _pickled(own)).hexdigest()
     report = site.by_id[student]
     portfolio = report.portfolio
     copies = []
@@ -125,8 +131,7 @@ def student_key(site: SitePlan, student: str) -> str:
         for item in entry.evidence:
             source = site.located.get((student, item.file))
             copies.append((item.file, site.evidence.get(source) if source else None))
-    day = site.statements.days.get(student)
-    own = (student, portfolio, copies, site.award_of(student), day and day.isoformat())
+    own = (student, portfolio, copies, award, day and day.isoformat())
     return hashlib.sha256(_pickled(own)).hexdigest()
 
 

@@ -173,12 +173,11 @@ class CimPlugin(BasePlugin[CimConfig]):
         self._add_pages(site, files, config, cache)
         self.keying = time.perf_counter() - keyed
         # Processed evidence and cards are linked from the cache into the site after the
-        # build (in on_post_build) rather than copied by MkDocs: thousands of files.
-        for uri, data in sorted(site.data.items() if lang == DEFAULT else ()):
-            # INCLUDED explicitly: MkDocs would otherwise drop .well-known/ as a dotfile.
-            files.append(
-                File.generated(config, uri, content=data, inclusion=InclusionLevel.INCLUDED)
-            )
+        # build (in on_post_build), and the data files (credentials, lists) written there,
+        # rather than copied by MkDocs: thousands of files, which no page reads.
+        for uri in site.data if lang == DEFAULT else ():
+            if files.get_file_from_path(uri) is not None:
+                raise PluginError(f"docs/{uri} clashes with a generated file; rename or remove it")
         # The header's icons, once for the whole site (site_theme/.icons/cim/ uses them).
         drawn = icons.sprite([Path(folder) / ".icons" for folder in config.theme.dirs])
         if drawn is not None and files.get_file_from_path(icons.SPRITE) is None:
@@ -300,7 +299,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         if self.site is not None and search is not None:
             search.search_index.entries.extend(search_entries(self.site, self.config.language))
         if self.site is not None and self.config.language == DEFAULT:
-            place_files(self.site.files, Path(config.site_dir))
+            place_files({**self.site.files, **self.site.data}, Path(config.site_dir))
         # Unchanged pages: linked from the page cache, never written again.
         place_files(self.linked, Path(config.site_dir))
         self._report()
