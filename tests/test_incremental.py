@@ -78,11 +78,29 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def _tamper(site: Path) -> None:
+    """What a build must not carry over from the site it replaces: stray files and folders,
+    a page rewritten in place of its cached copy, a link."""
+    (site / "students/ghost").mkdir()
+    (site / "students/ghost/index.html").write_text("<p>not a student</p>")
+    (site / "certificates/anna-lind/notes.txt").write_text("left behind")
+    page = site / "sv/students/jonas-berg/index.html"
+    text = page.read_bytes()
+    page.unlink()  # a copy with other bytes, no longer the cache's file
+    page.write_bytes(text.replace(b"Jonas", b"Jonah"))
+    evidence = next((site / "assets/evidence").glob("*/*"))
+    evidence.unlink()
+    evidence.symlink_to(site / "index.html")
+
+
 def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Path) -> None:
     repo = _project(tmp_path)
     cache = tmp_path / "cache"
     portfolios = repo / "portfolios"
     day = {"today": TODAY}  # the day the builds judge dates by
+    # Every incremental build replaces the one before, as a deployment's do: the folders of
+    # student pages and evidence copies are taken over from it (cim.writers.folder.settle).
+    incremental = tmp_path / "incremental"
     jonas_photo = portfolios / "jonas-berg/evidence/welcome-week.jpg"
     fatima_photo = portfolios / "fatima-hassan/evidence/lisbon-visit.jpg"
     steps: list[tuple[str, Callable[[], object]]] = [
@@ -96,6 +114,7 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
             lambda: shutil.move(tmp_path / "oskar-nilsson", portfolios / "oskar-nilsson"),
         ),
         ("a portfolio removed", lambda: shutil.rmtree(portfolios / "sara-ahmed")),
+        ("the previous site's folders tampered with", lambda: _tamper(incremental)),
         (
             "an award",
             lambda: _cim(
@@ -145,7 +164,6 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
     reused = 0
     for number, (what, change) in enumerate(steps):
         change()
-        incremental = tmp_path / f"incremental-{number}"
         clean = tmp_path / f"clean-{number}"
         log = _cim(repo, "build", "--out", str(incremental), cache=cache, **day)
         _cim(repo, "build", "--out", str(clean), cache=tmp_path / f"fresh-{number}", **day)
@@ -161,7 +179,7 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
     # Consent withdrawn: nothing of Anna is left in the site, its sitemap, its search index,
     # its statistics — nor in the cache of finished pages.
     # (The hand-written guides name her as their example: they are not her data.)
-    site = tmp_path / f"incremental-{len(steps) - 1}"
+    site = incremental
     marks = (b"anna-lind", b"Anna Lind")
     files = _files(site)
     entries = [  # each language's search index
@@ -248,3 +266,24 @@ def test_header_icons_come_from_one_shared_file(built: tuple[Path, str]) -> None
     used = set(re.findall(r'<use href="\.\./\.\./assets/icons\.svg#([^"]+)"', page))
     assert used and used <= symbols
     assert "<path" not in page.split("<main", 1)[0]  # no icon drawn inline in the header
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(tmp_path: Path) -> None:
+    """The previous site's folders are taken over only once the new site is complete: a build
+    that fails leaves every file of the one before in place."""
+    repo = _project(tmp_path)
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _cim(repo, "build", "--out", str(site), cache=cache)
+    before = _files(site)
+    _edit(repo / "rules.yml", "programmes:", "programmes: [")  # rules.yml no longer reads
+    done = subprocess.run(
+        [*CIM, "build", "--repo", str(repo), "--today", TODAY, "--out", str(site)],
+        env={**os.environ, "CIM_CACHE": str(cache), "NO_MKDOCS_2_WARNING": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    assert "rules.yml" in done.stderr
+    assert _files(site) == before
+    assert not list(tmp_path.glob(".site.building-*"))

@@ -61,3 +61,53 @@ def test_what_the_checks_made_stays_frozen_and_a_plan_alone_thaws() -> None:
         assert gc.get_freeze_count() >= frozen  # the reports are not thawed by the plan
     finally:
         gc.unfreeze()
+
+
+def test_a_build_takes_over_the_previous_sites_folders_and_keeps_only_what_it_must(
+    tmp_path: Path,
+) -> None:
+    """settle moves a folder of the previous site into the new one and leaves in it exactly
+    the placed files and what the build wrote there: strays, links and files that are no
+    longer the cache's own are gone; what the cache still holds is kept, not linked again."""
+    from cim.writers.folder import settle
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for name in ("a", "b", "c"):
+        (cache / name).write_text(f"page {name}")
+    previous, built = tmp_path / "previous", tmp_path / "built"
+    placed: dict[str, Path | bytes] = {
+        "students/a/index.html": cache / "a",
+        "students/b/index.html": cache / "b",
+        "students/index.json": b"[1]",
+    }
+    settle(previous, placed)  # the first build: nothing to take over
+    kept_inode = (previous / "students/a/index.html").stat().st_ino
+    # What a build must not carry over: a stray folder, a link, a page rewritten in place.
+    (previous / "students/gone").mkdir()
+    (previous / "students/gone/index.html").write_text("a withdrawn student")
+    (previous / "students/b/index.html").unlink()
+    (previous / "students/b/index.html").write_text("page b, edited by hand")
+    (previous / "students/b/link").symlink_to(cache / "c")
+    # This build wrote one page itself and places the others.
+    (built / "students/c").mkdir(parents=True)
+    (built / "students/c/index.html").write_text("page c, rendered now")
+    (built / "index.html").write_text("home")
+
+    settle(built, {**placed, "students/index.json": b"[2]"}, previous, ("students", "none"))
+
+    files = {p.relative_to(built).as_posix(): p for p in built.rglob("*") if not p.is_dir()}
+    assert sorted(files) == [
+        "index.html",
+        "students/a/index.html",
+        "students/b/index.html",
+        "students/c/index.html",
+        "students/index.json",
+    ]
+    assert files["students/a/index.html"].stat().st_ino == kept_inode  # kept, not made again
+    assert os.path.samefile(files["students/b/index.html"], cache / "b")
+    assert (cache / "b").read_text() == "page b"  # the hand edit never reached the cache
+    assert files["students/c/index.html"].read_text() == "page c, rendered now"
+    assert files["students/index.json"].read_bytes() == b"[2]"
+    assert not (previous / "students").exists()  # taken over: moved, not copied
+    assert not (built / "students.carried").exists()

@@ -38,7 +38,7 @@ class BuildFailed(Exception):
     """The site was not built; the message says why."""
 
 
-def _write_folder(root: Path, building: Path, args: argparse.Namespace) -> None:
+def _write_folder(root: Path, building: Path, _out: Path, args: argparse.Namespace) -> None:
     """The plain-folder writer: the pipeline, the site plan and every page, no MkDocs."""
     import logging
 
@@ -66,10 +66,13 @@ def _write_folder(root: Path, building: Path, args: argparse.Namespace) -> None:
     log.info("%d pages written", folder.write(site, building))
 
 
-def _write_mkdocs(root: Path, building: Path, args: argparse.Namespace) -> None:
-    """The MkDocs writer: the full themed site."""
-    from cim.writers import mkdocs
+def _write_mkdocs(root: Path, building: Path, out: Path, args: argparse.Namespace) -> None:
+    """The MkDocs writer: the full themed site. Its cached and data files are placed last,
+    taking over the folders of student pages and evidence copies from the previous site
+    (``out``, about to be replaced) rather than making thousands of folders again."""
+    from cim.writers import folder, mkdocs
 
+    deferred: dict[str, Path | bytes] = {}
     try:
         mkdocs.build(
             root,
@@ -78,9 +81,12 @@ def _write_mkdocs(root: Path, building: Path, args: argparse.Namespace) -> None:
             today=args.today,
             epoch=_commit_time(root),
             sign_later=args.sign_later,
+            deferred=deferred,
         )
     except mkdocs.BuildFailed as exc:
         raise BuildFailed(str(exc)) from None
+    previous = out if out.is_dir() and not out.is_symlink() else None
+    folder.settle(building, deferred, previous, mkdocs.carried_folders())
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -111,7 +117,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     building = out.parent / f".{out.name}.building-{os.getpid()}"
     try:
-        (_write_folder if args.writer == "folder" else _write_mkdocs)(root, building, args)
+        (_write_folder if args.writer == "folder" else _write_mkdocs)(root, building, out, args)
     except BuildFailed as exc:
         print(f"cim: the site was not built: {exc}", file=sys.stderr)
         shutil.rmtree(building, ignore_errors=True)
@@ -130,9 +136,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _swap_in(built: Path, out: Path) -> None:
-    """Replace the site at ``out`` with the finished build in one rename, then delete the
-    previous site (and any an interrupted deletion left) in the background: tens of
-    thousands of files, and nothing waits for them."""
+    """Replace the site at ``out`` with the finished build in one rename, then delete what
+    is left of the previous site (and any an interrupted deletion left) in the background:
+    nothing waits for it. (Its folders of student pages and evidence copies were taken over
+    by the build just before: cim.writers.folder.settle.)"""
     old = out.parent / f".{out.name}.old-{os.getpid()}"
     if out.exists():
         out.rename(old)

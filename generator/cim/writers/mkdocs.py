@@ -110,6 +110,9 @@ class CimPlugin(BasePlugin[CimConfig]):
         self.students: dict[str, str] = {}  # student → student key (cim.site.reuse)
         self.shared_key = ""  # the site key of this build (cim.site.reuse)
         self.prepared: SitePlan | None = None  # the plan of an earlier language's build
+        # Files to place once the whole site is built (cim build), by site URI; None: placed
+        # at the end of this build (`mkdocs build`, `mkdocs serve`).
+        self.deferred: dict[str, Path | bytes] | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # `mkdocs serve` injects its own inline live-reload script into every page.
@@ -298,10 +301,15 @@ class CimPlugin(BasePlugin[CimConfig]):
         search = _search_plugin(config)
         if self.site is not None and search is not None:
             search.search_index.entries.extend(search_entries(self.site, self.config.language))
+        placed: dict[str, Path | bytes] = {}
         if self.site is not None and self.config.language == DEFAULT:
-            place_files({**self.site.files, **self.site.data}, Path(config.site_dir))
-        # Unchanged pages: linked from the page cache, never written again.
-        place_files(self.linked, Path(config.site_dir))
+            placed.update({**self.site.files, **self.site.data})
+        placed.update(self.linked)  # unchanged pages: linked from the page cache
+        if self.deferred is None:
+            place_files(placed, Path(config.site_dir))
+        else:  # cim build settles them with the previous site's folders (carried_folders)
+            prefix = "" if self.config.language == DEFAULT else f"{self.config.language}/"
+            self.deferred.update((prefix + uri, source) for uri, source in placed.items())
         self._report()
 
     @event_priority(-100)  # after every other plugin has finished this language's site
@@ -513,6 +521,7 @@ def _build_language(found: Path, site_dir: Path, strict: bool, lang: str, first:
         raise BuildFailed(f"{found} does not use the `cim` plugin; add it under plugins:")
     plugin.config.update({**first.config, "language": lang})
     plugin.prepared = first.site
+    plugin.deferred = first.deferred
     mkdocs_build(config)
 
 
@@ -528,12 +537,15 @@ def build(
     today: dt.date | None = None,
     epoch: str | None = None,
     sign_later: bool = False,
+    deferred: dict[str, Path | bytes] | None = None,
 ) -> None:
     """Build the site of the repository at ``root`` into ``site_dir`` with MkDocs.
 
     The plugin's settings are given to it directly (typed), never through the environment.
     ``epoch`` (seconds since 1970, e.g. the commit's time) dates the sitemap, as
-    ``SOURCE_DATE_EPOCH`` does for MkDocs itself, unless that is already set."""
+    ``SOURCE_DATE_EPOCH`` does for MkDocs itself, unless that is already set. With a
+    ``deferred`` dictionary the cached and data files are not placed but put in it, by site
+    URI, for :func:`cim.writers.folder.settle` (in :func:`carried_folders`)."""
     found = config_file(root)
     if found is None:
         raise BuildFailed(
@@ -549,6 +561,7 @@ def build(
             raise BuildFailed(f"{found} does not use the `cim` plugin; add it under plugins:")
         plugin.config["repo"] = str(root)
         plugin.config["sign_later"] = sign_later
+        plugin.deferred = deferred
         if today is not None:
             plugin.config["today"] = today
         if dated:
@@ -559,3 +572,17 @@ def build(
     finally:
         if dated:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+def carried_folders() -> tuple[str, ...]:
+    """The site's folders of generated pages and evidence copies, in every language: the
+    ones :func:`cim.writers.folder.settle` takes over from the previous site."""
+    pages = ("students", "certificates", "statements")
+    return (
+        "assets/evidence",
+        *(
+            f"{'' if lang == DEFAULT else lang + '/'}{folder}"
+            for lang in LANGUAGES
+            for folder in pages
+        ),
+    )
