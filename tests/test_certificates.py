@@ -8,6 +8,7 @@ import json
 import shutil
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -599,6 +600,20 @@ def test_the_reasons_address_follows_one_rule_in_python_and_in_the_browser() -> 
     assert reasons_url(status) == re.sub(r"\.json$", "-reasons.json", status)
 
 
+def _demo_issuing_and_credential(site: Path) -> tuple[Any, dict[str, Any]]:
+    """How the demo's credentials are issued (development key) and one of them unsigned."""
+    import datetime as dt
+
+    from cim.pipeline import check_repository
+    from cim.site.statements import issuing_for
+
+    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
+    assert report.awards is not None and report.scheme.rules is not None
+    issuing = issuing_for(report.awards, report.scheme.rules, "https://cim.example.org/", None)
+    published = json.loads(next(site.glob("certificates/*/credential.json")).read_text())
+    return issuing, {k: v for k, v in published.items() if k != "proof"}
+
+
 def test_signing_many_credentials_in_worker_processes_equals_signing_each(
     built: tuple[Path, str], tmp_path: Path
 ) -> None:
@@ -607,15 +622,7 @@ def test_signing_many_credentials_in_worker_processes_equals_signing_each(
     import datetime as dt
 
     from cim.credentials import badge
-    from cim.pipeline import check_repository
-    from cim.site.statements import issuing_for
-
-    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
-    assert report.awards is not None and report.scheme.rules is not None
-    issuing = issuing_for(report.awards, report.scheme.rules, "https://cim.example.org/", None)
-    site, _ = built
-    published = json.loads(next(site.glob("certificates/*/credential.json")).read_text())
-    document = {k: v for k, v in published.items() if k != "proof"}
+    issuing, document = _demo_issuing_and_credential(built[0])
     jobs = [
         ({**document, "name": f"{document['name']} {n}"}, dt.date(2026, 6, 1 + n % 20))
         for n in range(badge.PARALLEL_SIGNING + 6)
@@ -636,15 +643,7 @@ def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
     import datetime as dt
 
     from cim.credentials import badge
-    from cim.pipeline import check_repository
-    from cim.site.statements import issuing_for
-
-    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
-    assert report.awards is not None and report.scheme.rules is not None
-    issuing = issuing_for(report.awards, report.scheme.rules, "https://cim.example.org/", None)
-    site, _ = built
-    published = json.loads(next(site.glob("certificates/*/credential.json")).read_text())
-    document = {k: v for k, v in published.items() if k != "proof"}
+    issuing, document = _demo_issuing_and_credential(built[0])
     day = dt.date(2026, 6, 1)
     jobs = [({**document, "name": f"{document['name']} {n}"}, day) for n in range(3)]
     expected = [badge.dumps(badge.sign(d, issuing, day)) for d, day in jobs]
