@@ -177,7 +177,7 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
         assert not different, f"after {what}: {different[:5]}"
     assert reused > 0
     # Consent withdrawn: nothing of Anna is left in the site, its sitemap, its search index,
-    # its statistics — nor in the cache of finished pages.
+    # its statistics — nor in the cache of finished pages and search entries.
     # (The hand-written guides name her as their example: they are not her data.)
     site = incremental
     marks = (b"anna-lind", b"Anna Lind")
@@ -192,6 +192,8 @@ def test_every_change_builds_the_same_site_incrementally_as_cleanly(tmp_path: Pa
     assert [t for t in traces if not t.startswith(("guides/", "sv/guides/"))] == []
     assert not [e for e in entries if any(m.decode() in json.dumps(e) for m in marks)]
     assert not any(b"anna-lind" in p.read_bytes() for p in (cache / "pages").iterdir())
+    kept_search = list((cache / "search").iterdir())
+    assert kept_search and not any(b"anna-lind" in p.read_bytes() for p in kept_search)
 
 
 def test_a_remembered_check_equals_a_fresh_one_until_something_changes(tmp_path: Path) -> None:

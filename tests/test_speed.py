@@ -80,9 +80,11 @@ def test_a_build_takes_over_the_previous_sites_folders_and_keeps_only_what_it_mu
         "students/a/index.html": cache / "a",
         "students/b/index.html": cache / "b",
         "students/index.json": b"[1]",
+        "students/same.json": b"{}",
     }
     settle(previous, placed)  # the first build: nothing to take over
     kept_inode = (previous / "students/a/index.html").stat().st_ino
+    same_inode = (previous / "students/same.json").stat().st_ino
     # What a build must not carry over: a stray folder, a link, a page rewritten in place.
     (previous / "students/gone").mkdir()
     (previous / "students/gone/index.html").write_text("a withdrawn student")
@@ -103,7 +105,9 @@ def test_a_build_takes_over_the_previous_sites_folders_and_keeps_only_what_it_mu
         "students/b/index.html",
         "students/c/index.html",
         "students/index.json",
+        "students/same.json",
     ]
+    assert files["students/same.json"].stat().st_ino == same_inode  # the same bytes: kept
     assert files["students/a/index.html"].stat().st_ino == kept_inode  # kept, not made again
     assert os.path.samefile(files["students/b/index.html"], cache / "b")
     assert (cache / "b").read_text() == "page b"  # the hand edit never reached the cache

@@ -56,33 +56,39 @@ def rows(published: Iterable[PortfolioReport], awards: Awards) -> list[dict[str,
 
 
 def search_entries(site: SitePlan, lang: str = language.DEFAULT) -> list[dict[str, str]]:
-    """One compact search entry per published portfolio: name, programme, countries and
-    activities, in ``lang`` (countries by their name in every language of the site, so that
-    "Kenya" and "Kenia" both find them). Values are HTML-escaped, as a search index holds
-    HTML."""
-    entries = []
-    for r in sorted(site.published, key=lambda r: r.id):
-        p = r.portfolio
-        if p is None:
-            continue
-        about = summary(site, r, lang)
-        names = {language.country_name(c, x) for c in about["countries"] for x in language.LANGUAGES}
-        facts = [site.title_of("programme", p.programme, lang), " ".join(sorted(names))]
-        activities = ", ".join(about["activities"])
-        if len(activities) > 72:
-            activities = activities[:71].rsplit(", ", 1)[0] + " …"
-        text = " · ".join(x for x in (*facts, activities) if x)
+    """One compact search entry per published portfolio (and one per certificate), in
+    ``lang``: :func:`student_entries` of every published student, by id."""
+    return [
+        entry
+        for r in sorted(site.published, key=lambda r: r.id)
+        for entry in student_entries(site, r, lang)
+    ]
+
+
+def student_entries(site: SitePlan, r: PortfolioReport, lang: str) -> list[dict[str, str]]:
+    """A published student's search entries: name, programme, countries and activities, in
+    ``lang`` (countries by their name in every language of the site, so that "Kenya" and
+    "Kenia" both find them), and their certificate by its number. Values are HTML-escaped,
+    as a search index holds HTML."""
+    p = r.portfolio
+    if p is None:
+        return []
+    about = summary(site, r, lang)
+    names = {language.country_name(c, x) for c in about["countries"] for x in language.LANGUAGES}
+    facts = [site.title_of("programme", p.programme, lang), " ".join(sorted(names))]
+    activities = ", ".join(about["activities"])
+    if len(activities) > 72:
+        activities = activities[:71].rsplit(", ", 1)[0] + " …"
+    text = " · ".join(x for x in (*facts, activities) if x)
+    entries = [{"location": f"students/{r.id}/", "title": escape(p.name), "text": escape(text)}]
+    award = site.award_of(r.id)
+    if award is not None:  # a certificate is found by its number
+        state = "revoked" if award.revoked else f"awarded {award.date.isoformat()}"
         entries.append(
-            {"location": f"students/{r.id}/", "title": escape(p.name), "text": escape(text)}
+            {
+                "location": f"certificates/{r.id}/",
+                "title": escape(f"Certificate {award.number} — {p.name}"),
+                "text": escape(f"Certificate number {award.number}, {state}"),
+            }
         )
-        award = site.award_of(r.id)
-        if award is not None:  # a certificate is found by its number
-            state = "revoked" if award.revoked else f"awarded {award.date.isoformat()}"
-            entries.append(
-                {
-                    "location": f"certificates/{r.id}/",
-                    "title": escape(f"Certificate {award.number} — {p.name}"),
-                    "text": escape(f"Certificate number {award.number}, {state}"),
-                }
-            )
     return entries

@@ -193,3 +193,35 @@ class PageCache:
             for entry in entries:  # another build's temporary files (".…") are its own
                 if not entry.name.startswith(".") and entry.name[:-5] not in self.used:
                     os.unlink(entry.path)
+
+
+class SearchCache:
+    """Each published student's search entries in one language, by the key of their pages
+    (site key and student key), in ``<cache>/search/<lang>.pickle``. Saved with only what
+    this build used: a student who withdraws consent leaves nothing of theirs in it."""
+
+    def __init__(self, cache: Path, lang: str) -> None:
+        self.path = cache / "search" / f"{lang}.pickle"
+        try:
+            self.known: dict[str, list[dict[str, str]]] = pickle.loads(self.path.read_bytes())
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            self.known = {}
+        self.used: dict[str, list[dict[str, str]]] = {}
+
+    def get(self, key: str) -> list[dict[str, str]] | None:
+        return self.known.get(key)
+
+    def put(self, key: str, entries: list[dict[str, str]]) -> None:
+        self.used[key] = entries
+
+    def save(self) -> None:
+        """Write what this build used, whole or not at all."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, self.path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)

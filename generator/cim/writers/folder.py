@@ -115,7 +115,10 @@ def _take_over(old: str, new: str, wanted: dict[str, Path | bytes]) -> None:
     stale = {}
     for name, source in wanted.items():
         inode = kept.get(name)
-        if inode is not None and not isinstance(source, bytes):
+        if inode is not None and isinstance(source, bytes):
+            if _holds(os.path.join(carried, name), source):
+                continue  # data with the same bytes: not written again
+        elif inode is not None:
             known = os.stat(source)
             if (known.st_ino, known.st_dev) == (inode, device):
                 continue  # the very file of the cache
@@ -123,6 +126,12 @@ def _take_over(old: str, new: str, wanted: dict[str, Path | bytes]) -> None:
     place_files(stale, Path(carried))
     shutil.rmtree(new, ignore_errors=True)  # only its emptied folders are left
     os.rename(carried, new)
+
+
+def _holds(path: str, data: bytes) -> bool:
+    """Whether the file at ``path`` holds exactly ``data``."""
+    with open(path, "rb") as handle:
+        return handle.read(len(data) + 1) == data
 
 
 def _files_below(top: str, prefix: str = "") -> Iterator[str]:

@@ -39,13 +39,14 @@ from cim.site import csp, icons, render, sitemap
 from cim.site.compact import compact
 from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
-from cim.site.directory import search_entries
+from cim.site.directory import search_entries, student_entries
 from cim.site.language import DEFAULT, LANGUAGES, others
 from cim.site.pages import Page, SiteError
 from cim.site.plan import SitePlan, plan
 from cim.site.reuse import (
     STUDENT_KINDS,
     PageCache,
+    SearchCache,
     chrome_key,
     input_key,
     page_key,
@@ -300,7 +301,7 @@ class CimPlugin(BasePlugin[CimConfig]):
         gc.unfreeze()
         search = _search_plugin(config)
         if self.site is not None and search is not None:
-            search.search_index.entries.extend(search_entries(self.site, self.config.language))
+            search.search_index.entries.extend(self._search_entries(self.site))
         placed: dict[str, Path | bytes] = {}
         if self.site is not None and self.config.language == DEFAULT:
             placed.update({**self.site.files, **self.site.data})
@@ -311,6 +312,26 @@ class CimPlugin(BasePlugin[CimConfig]):
             prefix = "" if self.config.language == DEFAULT else f"{self.config.language}/"
             self.deferred.update((prefix + uri, source) for uri, source in placed.items())
         self._report()
+
+    def _search_entries(self, site: SitePlan) -> list[dict[str, str]]:
+        """The students' search entries (cim.site.directory), an unchanged student's taken
+        from the cache under the key of their pages."""
+        lang = self.config.language
+        if self.reuse is None:
+            return search_entries(site, lang)
+        kept = SearchCache(self.reuse.folder.parent, lang)
+        entries = []
+        for r in sorted(site.published, key=lambda r: r.id):
+            student = self.students.get(r.id)
+            key = f"{self.shared_key}\0{student}" if student else ""
+            found = kept.get(key) if key else None
+            if found is None:
+                found = student_entries(site, r, lang)
+            if key:
+                kept.put(key, found)
+            entries.extend(found)
+        kept.save()
+        return entries
 
     @event_priority(-100)  # after every other plugin has finished this language's site
     def _other_languages(self, *, config: MkDocsConfig) -> None:
