@@ -83,7 +83,8 @@ def settle(
     site, which is about to be replaced, instead of being made anew: moved, then brought to
     exactly what it must hold. Files it should not hold are removed (a withdrawn student's
     pages among them), the files this build wrote there are moved in, a placed file is kept
-    only when it is the very file of the cache (the same inode), data is written again.
+    only when it is the very file of the cache (the same inode), and data only when its bytes
+    are the same.
     Thousands of folders are then not made again for an unchanged page each."""
     rest = dict(placed)
     for folder in carried:
