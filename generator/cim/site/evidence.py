@@ -184,7 +184,7 @@ def publish(
     Files that cannot be decoded are listed in ``store.failed`` and left out.
     """
     results: dict[Path, Published] = {}
-    jobs: list[tuple[Path, str, dict[str, str]]] = []
+    jobs: list[tuple[Path, str, str, dict[str, str]]] = []
     same: dict[str, list[Path]] = {}  # digest -> every source with that content
     for source in dict.fromkeys(sources):
         suffix = os.path.splitext(source)[1].lower().lstrip(".")
@@ -192,41 +192,39 @@ def publish(
         if not kind or not os.path.isfile(source):
             continue
         digest = digest_of(source)
-        paths = store.cached_names(digest, kind)
         if digest in same:  # the same content twice: processed once, by one worker
-            if same[digest][0] in results:  # else it is set when the first is processed
-                results[source] = results[same[digest][0]]
             same[digest].append(source)
             continue
         same[digest] = [source]
+        paths = store.cached_names(digest, kind)
         if all(os.path.exists(p) for p in paths.values()):
             store.reused += 1
             results[source] = _published(store, digest, kind, paths)
         else:
             os.makedirs(os.path.dirname(paths["web"]), exist_ok=True)
-            jobs.append((source, kind, paths))
+            jobs.append((source, digest, kind, paths))
 
-    def done(source: Path, problem: str | None, kind: str, paths: dict[str, str]) -> None:
-        for each in same[digest_by_source[source]]:
-            if problem:
-                store.failed.append(f"{each}: {problem}")
-                results.pop(each, None)
-            else:
-                results[each] = _published(store, digest_by_source[source], kind, paths)
-
-    digest_by_source = {source: digest for digest, (source, *_) in same.items()}
     # Photos and PDFs alike are spread over every core, a few at a time per worker; each
     # worker holds one decoded picture at a time, so memory stays bounded by the workers.
     workers = workers if workers is not None else min(len(jobs), os.cpu_count() or 1)
-    args = [(kind, str(s), p["web"], p.get("thumb", "")) for s, kind, p in jobs]
+    args = [(kind, str(s), p["web"], p.get("thumb", "")) for s, _, kind, p in jobs]
     if workers > 1 and len(jobs) > 4:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(_safe_job, args, chunksize=8))
     else:
         outcomes = [_safe_job(a) for a in args]
-    for (source, kind, paths), problem in zip(jobs, outcomes, strict=True):
-        store.encoded += problem is None
-        done(source, problem, kind, paths)
+    problems = {}
+    for (source, digest, kind, paths), problem in zip(jobs, outcomes, strict=True):
+        if problem is None:
+            store.encoded += 1
+            results[source] = _published(store, digest, kind, paths)
+        else:
+            problems[source] = problem
+    for first, *copies in same.values():  # what became of the first is every copy's fate
+        if first in problems:
+            store.failed.extend(f"{each}: {problems[first]}" for each in (first, *copies))
+        elif first in results:
+            results.update((each, results[first]) for each in copies)
     return results
 
 

@@ -172,16 +172,7 @@ class PageCache:
 
     def keep(self, key: str, html: str) -> None:
         """Store a finished page; a half-written file is never seen under its name."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(html.encode("utf-8"))
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, self._path(key))
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        _write_whole(self._path(key), html.encode("utf-8"), mode=0o644)
         self.used.add(key)
         self.stored += 1
 
@@ -216,12 +207,20 @@ class SearchCache:
 
     def save(self) -> None:
         """Write what this build used, whole or not at all."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
-            os.replace(tmp, self.path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        _write_whole(self.path, pickle.dumps(self.used, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _write_whole(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``path`` through a temporary file beside it (hidden: another build's cleanup
+    passes it by), so that a half-written file is never seen under its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
