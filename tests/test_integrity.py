@@ -193,6 +193,24 @@ def test_rdfc_w3c_vector_signs_and_verifies() -> None:
         rdfc.verify(changed, private.public_key(), signed["proof"], EXAMPLES)
 
 
+def test_rdfc_contexts_kept_between_documents_change_no_canonical_form() -> None:
+    """The shipped contexts are resolved once and kept by PyLD for later documents: the
+    canonical form is the W3C vector's on the first document, the next ones, and after the
+    kept contexts are dropped. A test context may not stand in for a shipped one."""
+    from pyld import jsonld  # type: ignore[import-untyped]
+
+    signed = json.loads(rdfc_vector("signedDataInt.json"))
+    unsecured = {k: v for k, v in signed.items() if k != "proof"}
+    expected = rdfc_vector("canonDocDataInt.txt")
+    jsonld._resolved_context_cache.clear()
+    assert [rdfc.canonical(unsecured, EXAMPLES) for _ in range(3)] == [expected] * 3
+    assert any("credentials/v2" in str(url) for url in jsonld._resolved_context_cache)
+    jsonld._resolved_context_cache.clear()
+    assert rdfc.canonical(unsecured, EXAMPLES) == expected
+    with pytest.raises(ValueError, match="cannot be replaced"):
+        rdfc.loader({"https://www.w3.org/ns/credentials/v2": {"@context": {}}})
+
+
 def test_rdfc_never_fetches_a_context() -> None:
     signed = json.loads(rdfc_vector("signedDataInt.json"))
     with pytest.raises(proofs.ProofError, match="is not shipped with cim"):

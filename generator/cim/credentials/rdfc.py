@@ -46,8 +46,13 @@ def _shipped(name: str) -> str:
 
 def loader(extra: Mapping[str, Any] | None = None, refused: list[str] | None = None) -> Any:
     """A JSON-LD document loader that answers only from the shipped contexts (and
-    ``extra``: URL → parsed context, for tests); anything else is refused (and its URL
-    added to ``refused``)."""
+    ``extra``: URL → parsed context, for tests, never one of the shipped); anything else is
+    refused (and its URL added to ``refused``).
+
+    A shipped context is answered as ``static``: PyLD then keeps it, resolved, for every later
+    document (it never changes), instead of resolving it again for each credential."""
+    if extra and CONTEXTS.keys() & extra.keys():
+        raise ValueError("a shipped JSON-LD context cannot be replaced")
 
     def load(url: str, options: Any = None) -> dict[str, Any]:
         if extra and url in extra:
@@ -56,6 +61,7 @@ def loader(extra: Mapping[str, Any] | None = None, refused: list[str] | None = N
             # A fresh copy for each load (PyLD may change what it is given): parsing the
             # text again is several times faster than copying the parsed context.
             document = json.loads(_shipped(CONTEXTS[url]))
+            return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
         else:
             if refused is not None:
                 refused.append(url)
