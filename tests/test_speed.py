@@ -7,6 +7,11 @@ import gc
 import os
 from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cim.site import compact as compaction
 from cim.speed import frozen_heap, no_cyclic_gc
 from cim.writers.folder import place_files
 
@@ -115,3 +120,66 @@ def test_a_build_takes_over_the_previous_sites_folders_and_keeps_only_what_it_mu
     assert files["students/index.json"].read_bytes() == b"[2]"
     assert not (previous / "students").exists()  # taken over: moved, not copied
     assert not (built / "students.carried").exists()
+
+
+# Whitespace the browser collapses, and characters around it: no-break spaces are kept.
+_HTMLISH = st.text(alphabet=[" ", "\n", "\t", "\r", "\f", "\u00a0", "a", "<", ">"], max_size=40)
+
+
+def _collapsed_by_expression(text: str) -> str:
+    """Collapsing as the one regular expression does it, the reference."""
+    return compaction._RUN.sub(compaction._one, text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(_HTMLISH)
+def test_whitespace_collapses_line_by_line_as_the_expression_does(text: str) -> None:
+    """The line-at-a-time way (spaces and line breaks only) gives what the regular
+    expression gives, for any mix of whitespace, no-break spaces and markup."""
+    assert compaction._collapse(text) == _collapsed_by_expression(text)
+    spaces_and_breaks = text.replace("\t", " ").replace("\r", "\n").replace("\f", "  ")
+    assert compaction._collapse(spaces_and_breaks) == _collapsed_by_expression(spaces_and_breaks)
+
+
+def test_compaction_keeps_preformatted_text_and_scripts_byte_for_byte() -> None:
+    page = (
+        "<html>\n    <body>\n\n      <p>Two   words</p>  \n"
+        "<pre>  kept\n\n   as is</pre>\n   <script>  var a =  1;\n</script>\n"
+        "  <textarea>\n  typed  </textarea>\n</body>\n</html>\n"
+    )
+    assert compaction.compact(page) == (
+        "<html>\n<body>\n<p>Two words</p>\n"
+        "<pre>  kept\n\n   as is</pre>\n<script>  var a =  1;\n</script>\n"
+        "<textarea>\n  typed  </textarea>\n</body>\n</html>\n"
+    )
+
+
+def test_kept_pages_are_written_by_their_own_thread_and_all_there_at_the_end(
+    tmp_path: Path,
+) -> None:
+    """More pages than may wait in memory are kept: after finish() every one is in the
+    cache with its bytes, found by the next build, and no temporary file is left."""
+    from cim.site.reuse import PAGES_WAITING, PageCache
+
+    pages = PageCache(tmp_path)
+    finished = {f"{n:064x}": f"<p>page {n} – å</p>" * 50 for n in range(PAGES_WAITING * 3)}
+    for key, html in finished.items():
+        pages.keep(key, html)
+    pages.forget_unused()  # waits for the writing thread first
+
+    assert sorted(os.listdir(tmp_path / "pages")) == sorted(f"{key}.html" for key in finished)
+    later = PageCache(tmp_path)
+    for key, html in finished.items():
+        found = later.find(key)
+        assert found is not None and found.read_text(encoding="utf-8") == html
+
+
+def test_a_page_that_cannot_be_kept_fails_the_build_when_it_ends(tmp_path: Path) -> None:
+    """An error of the writing thread is not lost: finish() raises it."""
+    from cim.site.reuse import PageCache
+
+    (tmp_path / "pages").write_text("a file where the folder of pages should be")
+    pages = PageCache(tmp_path)
+    pages.keep("0" * 64, "<p>a page</p>")
+    with pytest.raises(OSError):
+        pages.finish()

@@ -62,6 +62,7 @@ def language_name(value: str, language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+@functools.lru_cache(maxsize=8192)  # a few hundred days, on thousands of pages
 def date(day: dt.date | None, language: str) -> str:
     """``1 May 2024`` / ``1 maj 2024``."""
     if day is None:
@@ -69,6 +70,7 @@ def date(day: dt.date | None, language: str) -> str:
     return babel.dates.format_date(day, "d MMMM y", locale=_locale(language))
 
 
+@functools.lru_cache(maxsize=8192)
 def month_year(day: dt.date, language: str) -> str:
     """``May 2024`` / ``maj 2024``."""
     return babel.dates.format_date(day, "LLLL y", locale=_locale(language))

@@ -34,7 +34,9 @@ import hashlib
 import os
 import pickle
 import tempfile
+import threading
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -142,6 +144,9 @@ def input_key(shared: str, student: str, page: Page) -> str:
     return hashlib.sha256(f"{shared}\0{student}\0{page!r}".encode()).hexdigest()
 
 
+PAGES_WAITING = 256  # finished pages held in memory until the writing thread takes them
+
+
 class PageCache:
     """Finished pages by key, in ``<cache>/pages/``; keeps what one build used."""
 
@@ -151,6 +156,9 @@ class PageCache:
         self.known: set[str] | None = None  # the names in the folder, read once
         self.reused = 0
         self.stored = 0
+        self._writer: ThreadPoolExecutor | None = None
+        self._waiting = threading.BoundedSemaphore(PAGES_WAITING)
+        self._failed: BaseException | None = None
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.html"
@@ -171,13 +179,35 @@ class PageCache:
         return path
 
     def keep(self, key: str, html: str) -> None:
-        """Store a finished page; a half-written file is never seen under its name."""
-        _write_whole(self._path(key), html.encode("utf-8"), mode=0o644)
+        """Store a finished page; a half-written file is never seen under its name. The
+        file is written by a thread of its own while the next page is rendered (a few
+        hundred pages may wait their turn); :meth:`finish` waits for every one."""
+        data = html.encode("utf-8")
         self.used.add(key)
         self.stored += 1
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="cim-page-cache")
+        self._waiting.acquire()
+        written = self._writer.submit(_write_whole, self._path(key), data, 0o644)
+        written.add_done_callback(self._written)
+
+    def _written(self, done: Future[None]) -> None:
+        self._waiting.release()
+        if done.exception() is not None and self._failed is None:
+            self._failed = done.exception()
+
+    def finish(self) -> None:
+        """Wait until every kept page is written; raise the first error writing one."""
+        if self._writer is not None:
+            self._writer.shutdown(wait=True)
+            self._writer = None
+        failed, self._failed = self._failed, None
+        if failed is not None:
+            raise failed
 
     def forget_unused(self) -> None:
         """Delete every cached page this build did not use (old versions, withdrawn students)."""
+        self.finish()
         if not self.folder.is_dir():
             return
         with os.scandir(self.folder) as entries:

@@ -13,6 +13,7 @@ can be said without MkDocs is in ``cim.site`` and ``cim.writers.languages``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import logging
@@ -60,6 +61,25 @@ from cim.writers.folder import place_files
 log = logging.getLogger("mkdocs.plugins.cim")
 # Stands in for a generated page's body from when MkDocs reads the page until it writes it.
 BODY_MARK = "<!-- cim: the body of this page -->"
+
+# The search plugin takes every `data-search-*` attribute out of every page it sees (with
+# this expression). A page it does not index gets its body after the plugin has run, with
+# the marks taken out here in the same way: the page's bytes are the same, and the plugin's
+# expression does not step through thousands of bodies it never reads.
+_SEARCH_MARK = re.compile(r"\s?data-search-\w+=\"[^\"]+\"")
+_EXCLUDED = ' data-search-exclude="1"'
+
+
+def without_search_marks(body: str) -> str:
+    """``body`` without its ``data-search-*`` attributes, as the search plugin leaves it."""
+    body = body.replace(_EXCLUDED, "")  # the only mark the templates write
+    return _SEARCH_MARK.sub("", body) if "data-search-" in body else body
+
+
+def _searched(page: MkPage) -> bool:
+    """Whether the search plugin reads the page (its front matter does not exclude it)."""
+    search = page.meta.get("search") or {}
+    return not (isinstance(search, dict) and search.get("exclude"))
 
 
 def signing_key() -> str | None:
@@ -246,10 +266,20 @@ class CimPlugin(BasePlugin[CimConfig]):
         return self._body(page.file.src_uri)
 
     @event_priority(100)  # before the search plugin reads (and tidies) the body
-    def on_page_context(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
-        if page.content == BODY_MARK and self.site is not None:
+    def _searched_body(self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any) -> Any:
+        if page.content == BODY_MARK and self.site is not None and _searched(page):
             page.content = self._body(page.file.src_uri)
         return context
+
+    @event_priority(-100)  # after the search plugin: it reads nothing of an excluded page
+    def _unsearched_body(
+        self, context: Any, *, page: MkPage, config: MkDocsConfig, nav: Any
+    ) -> Any:
+        if page.content == BODY_MARK and self.site is not None:
+            page.content = without_search_marks(self._body(page.file.src_uri))
+        return context
+
+    on_page_context = CombinedEvent(_searched_body, _unsearched_body)
 
     def _body(self, src_uri: str) -> str:
         """A page's body: kept from computing its key, or rendered now."""
@@ -295,6 +325,9 @@ class CimPlugin(BasePlugin[CimConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        if self.reuse is not None:  # pages being kept are written whole before the end
+            with contextlib.suppress(Exception):  # the build's own error is the one to tell
+                self.reuse.finish()
 
     @event_priority(50)  # before the search plugin writes its index
     def _finish(self, *, config: MkDocsConfig) -> None:
