@@ -144,7 +144,7 @@ def input_key(shared: str, student: str, page: Page) -> str:
     return hashlib.sha256(f"{shared}\0{student}\0{page!r}".encode()).hexdigest()
 
 
-PAGES_WAITING = 256  # finished pages held in memory until the writing thread takes them
+PAGES_WAITING = 64  # finished pages held in memory (a few MB) until the writing thread takes them
 
 
 class PageCache:
@@ -180,8 +180,8 @@ class PageCache:
 
     def keep(self, key: str, html: str) -> None:
         """Store a finished page; a half-written file is never seen under its name. The
-        file is written by a thread of its own while the next page is rendered (a few
-        hundred pages may wait their turn); :meth:`finish` waits for every one."""
+        file is written by a thread of its own while the next page is rendered (up to
+        ``PAGES_WAITING`` pages wait their turn); :meth:`finish` waits for every one."""
         data = html.encode("utf-8")
         self.used.add(key)
         self.stored += 1
