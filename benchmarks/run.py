@@ -52,6 +52,9 @@ PAGES_LIMIT = 1e9  # a published GitHub Pages site may be no larger than 1 GB
 # The site at 20,000 students: well under that limit with the demo's small images, and with
 # evidence as students submit it (phone photos and PDFs).
 SITE_TARGET = {"small": 600e6, "phone": 800e6}
+# A cold build against the parse, image and plain floors together: 1.3× with the demo's small
+# images, 1.5× with phone photos (whose image floor is most of the time).
+COLD_TARGET = {"small": 1.3, "phone": 1.5}
 
 FLOOR_PARSE = """
 import glob, sys, yaml
@@ -480,8 +483,8 @@ def evidence_rows(results: list[dict[str, Any]]) -> list[tuple[str, ...]]:
     add(
         "`cim build` cold × (parse + image + plain floors)",
         [f"{x:.2f}×" for x in ratio],
-        "≤ 1.5×",
-        max(ratio) <= 1.5,
+        f"≤ {COLD_TARGET[PHOTOS]}×",
+        max(ratio) <= COLD_TARGET[PHOTOS],
     )
     add("Photos published (web copy + thumbnail each)", [f"{r['photos']:,}" for r in results])
     add("Published students", [f"{r['published']:,}" for r in results])
