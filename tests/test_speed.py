@@ -183,3 +183,22 @@ def test_a_page_that_cannot_be_kept_fails_the_build_when_it_ends(tmp_path: Path)
     pages.keep("0" * 64, "<p>a page</p>")
     with pytest.raises(OSError):
         pages.finish()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [' data-search-exclude="1"', "\ndata-search-exclude=\"1\"", ' data-search-x="a b"',
+             "<p>", "text", " ", '"', "data-search-", "&#34;"]
+        ),
+        max_size=12,
+    )
+)
+def test_search_marks_leave_as_the_search_plugin_takes_them_out(parts: list[str]) -> None:
+    """A body the search plugin never reads loses its marks exactly as the plugin's own
+    expression would take them out, whichever way is used."""
+    from cim.writers.mkdocs import _SEARCH_MARK, without_search_marks
+
+    body = "".join(parts)
+    assert without_search_marks(body) == _SEARCH_MARK.sub("", body)

@@ -71,9 +71,16 @@ _EXCLUDED = ' data-search-exclude="1"'
 
 
 def without_search_marks(body: str) -> str:
-    """``body`` without its ``data-search-*`` attributes, as the search plugin leaves it."""
-    body = body.replace(_EXCLUDED, "")  # the only mark the templates write
-    return _SEARCH_MARK.sub("", body) if "data-search-" in body else body
+    """``body`` without its ``data-search-*`` attributes, as the search plugin leaves it.
+    When every mark is the one the templates write, each is exactly what the expression
+    would match, and a string replacement takes them out; any other mark takes the
+    expression."""
+    marks = body.count("data-search-")
+    if not marks:
+        return body
+    if body.count(_EXCLUDED) == marks:
+        return body.replace(_EXCLUDED, "")
+    return _SEARCH_MARK.sub("", body)
 
 
 def _searched(page: MkPage) -> bool:
