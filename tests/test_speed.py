@@ -202,3 +202,31 @@ def test_search_marks_leave_as_the_search_plugin_takes_them_out(parts: list[str]
 
     body = "".join(parts)
     assert without_search_marks(body) == _SEARCH_MARK.sub("", body)
+
+
+def test_remembered_translations_render_as_jinjas_own_gettext() -> None:
+    """The site's gettext looks each word up once; what it gives is what Jinja's own
+    new-style gettext gives: escaped variables, `%%` as a percent sign, Markup only where
+    the template escapes, in either language and on the second use too."""
+    import jinja2
+
+    from cim.site import i18n
+    from cim.site.render import _remembered_gettext
+
+    source = (
+        "{{ _('Points') }}|{{ _('%(n)s of %(m)s', n='<b>', m=5) }}|{{ _('100%%') }}"
+        "|{{ _('<em>%(n)s</em>', n='<b>') }}"
+        "|{% autoescape false %}{{ _('%(n)s', n='<i>') }}{% endautoescape %}"
+        "|{% trans n='<u>' %}Hello {{ n }}{% endtrans %}"
+    )
+    for lang in ("en", "sv"):
+        jinjas, ours = (
+            jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"]) for _ in range(2)
+        )
+        for env in (jinjas, ours):
+            env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+        ours.globals["gettext"] = ours.globals["_"] = _remembered_gettext(i18n.gettext_for(lang))
+        expected = jinjas.from_string(source).render()
+        assert "<em>&lt;b&gt;</em>" in expected and "100%" in expected and "<i>" in expected
+        for _ in range(2):
+            assert ours.from_string(source).render() == expected

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from markupsafe import Markup
@@ -23,6 +23,23 @@ if TYPE_CHECKING:
     from cim.site.plan import SitePlan
 
 
+def _remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja's new-style ``gettext`` (the same result: the translation, made Markup where the
+    template escapes, used as a format string), each translation looked up once: a page says
+    about fifty words through it, on thousands of pages (a fifth of a body's rendering)."""
+    found: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def gettext(context: jinja2.runtime.Context, text: str, **variables: Any) -> str:
+        escaping = bool(context.eval_ctx.autoescape)
+        said = found.get((text, escaping))
+        if said is None:
+            said = found[(text, escaping)] = Markup(translate(text)) if escaping else translate(text)
+        return said % variables
+
+    return gettext
+
+
 @functools.cache
 def environment(lang: str = language.DEFAULT) -> jinja2.Environment:
     """The templates' environment for one language, made once per process."""
@@ -35,6 +52,7 @@ def environment(lang: str = language.DEFAULT) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = env.globals["_"] = _remembered_gettext(i18n.gettext_for(lang))
     _ = i18n.gettext_for(lang)
     second = language.others(lang)[0]
     env.globals["other_language"] = second
