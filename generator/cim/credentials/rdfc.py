@@ -61,7 +61,6 @@ def loader(extra: Mapping[str, Any] | None = None, refused: list[str] | None = N
             # A fresh copy for each load (PyLD may change what it is given): parsing the
             # text again is several times faster than copying the parsed context.
             document = json.loads(_shipped(CONTEXTS[url]))
-            return {"contextUrl": None, "documentUrl": url, "document": document, "tag": "static"}
         else:
             if refused is not None:
                 refused.append(url)
@@ -70,7 +69,8 @@ def loader(extra: Mapping[str, Any] | None = None, refused: list[str] | None = N
                 "jsonld.LoadDocumentError",
                 code="loading document failed",
             )
-        return {"contextUrl": None, "documentUrl": url, "document": document}
+        answer = {"contextUrl": None, "documentUrl": url, "document": document}
+        return {**answer, "tag": "static"} if url in CONTEXTS else answer
 
     return load
 

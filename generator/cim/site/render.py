@@ -52,8 +52,8 @@ def environment(lang: str = language.DEFAULT) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n"],
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
-    env.globals["gettext"] = env.globals["_"] = _remembered_gettext(i18n.gettext_for(lang))
     _ = i18n.gettext_for(lang)
+    env.globals["gettext"] = env.globals["_"] = _remembered_gettext(_)
     second = language.others(lang)[0]
     env.globals["other_language"] = second
     env.globals["other"] = i18n.gettext_for(second)  # the same word in the second language

@@ -193,8 +193,9 @@ class PageCache:
 
     def _written(self, done: Future[None]) -> None:
         self._waiting.release()
-        if done.exception() is not None and self._failed is None:
-            self._failed = done.exception()
+        failed = done.exception()
+        if failed is not None and self._failed is None:
+            self._failed = failed
 
     def finish(self) -> None:
         """Wait until every kept page is written; raise the first error writing one."""
