@@ -25,10 +25,14 @@ def test_strict_build_logs_the_plan_and_no_warnings(built: tuple[Path, str]) -> 
         "INFO    -  cim: preparing 37 evidence file(s)",
         "INFO    -  cim: no signing key given: certificates are signed with the development key "
         "and marked as not official",
-        "INFO    -  cim: signing 4 credential(s) with the development key",
+        "INFO    -  cim: signing 4 credential(s) with the development key while the pages "
+        "are written",
         "INFO    -  cim: 19 pages per language planned for 7 published portfolio(s)",
     ]
     assert "evidence: 37 encoded, 0 reused from the cache" in lines[5]
+    made = [line for line in lines if "made while the pages were written" in line]
+    assert len(made) == 1
+    assert "cim: 3 credential(s) and 6 share card(s) for the site, made" in made[0]
     assert "INFO    -  Documentation built in" in log
 
 
@@ -152,6 +156,37 @@ def test_cim_build_makes_the_same_site(built: tuple[Path, str], tmp_path: Path) 
         if p != "sitemap.xml.gz" and not filecmp.cmp(site / p, other / p, shallow=False)
     ]
     assert differing == []
+
+
+def test_a_build_failing_while_certificates_are_made_meanwhile_ends_with_its_reason(
+    tmp_path: Path,
+) -> None:
+    """Credentials are signed by a worker process while the pages are written: a build that
+    fails after that began (a hand-written page where a credential belongs) says why, ends
+    without waiting for the worker, and leaves no site."""
+    import shutil
+    import time
+
+    from conftest import copy_repo
+
+    project = copy_repo(ROOT, tmp_path / "repo")
+    shutil.copy2(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    for folder in ("site_theme", "docs"):
+        shutil.copytree(ROOT / folder, project / folder)
+    clash = project / "docs/certificates/anna-lind/credential.json"
+    clash.parent.mkdir(parents=True)
+    clash.write_text("{}", encoding="utf-8")
+    out = tmp_path / "site"
+    started = time.monotonic()
+    done = run_build(
+        [str(BIN / "cim"), "build", "--repo", str(project), "--out", str(out)], tmp_path
+    )
+    assert done.returncode != 0
+    assert "docs/certificates/anna-lind/credential.json clashes with a generated file" in (
+        done.stdout + done.stderr
+    )
+    assert "Traceback" not in done.stdout + done.stderr
+    assert time.monotonic() - started < 60 and not out.exists()
 
 
 def test_mkdocs_serve_rebuilds_when_a_portfolio_changes(repo: Path, tmp_path: Path) -> None:

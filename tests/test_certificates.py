@@ -621,18 +621,73 @@ def test_signing_many_credentials_in_worker_processes_equals_signing_each(
     for byte as one signed on its own, in the same order, and the proof cache is filled."""
     import datetime as dt
 
-    from cim.credentials import badge
+    from cim.credentials import badge, signing
+
     issuing, document = _demo_issuing_and_credential(built[0])
     jobs = [
         ({**document, "name": f"{document['name']} {n}"}, dt.date(2026, 6, 1 + n % 20))
-        for n in range(badge.PARALLEL_SIGNING + 6)
+        for n in range(signing.PARALLEL_SIGNING + 6)
     ]
     one_by_one = [badge.dumps(badge.sign(d, issuing, day)) for d, day in jobs]
     cache = tmp_path / "cache"
-    in_workers = badge.sign_all(jobs, issuing, cache, workers=2)
+    in_workers = signing.sign_all(jobs, issuing, cache, workers=2)
     assert [badge.dumps(d) for d in in_workers] == one_by_one
     assert len(list((cache / "rdfc").glob("*.txt"))) == len(jobs)
-    assert [badge.dumps(d) for d in badge.sign_all(jobs, issuing, cache, workers=2)] == one_by_one
+    assert [badge.dumps(d) for d in signing.sign_all(jobs, issuing, cache, workers=2)] == one_by_one
+
+
+def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
+    tmp_path: Path,
+) -> None:
+    """A build hands signing and card drawing to a worker while it writes the pages: what it
+    collects at the end is byte for byte what issuing at once makes, credentials, private
+    credentials and cards alike; with everything kept, nothing is handed to a worker."""
+    import datetime as dt
+
+    from cim.pipeline import check_repository
+    from cim.site import certificates
+    from cim.speed import Meanwhile
+
+    report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
+    assert report.awards is not None and report.scheme.rules is not None
+    published = {r.id for r in report.portfolios if r.portfolio and r.portfolio.public}
+
+    def issue(cache: Path, meanwhile: Meanwhile | None) -> certificates.Certificates:
+        assert report.awards is not None and report.scheme.rules is not None
+        return certificates.issue(
+            report.awards,
+            {r.id: r for r in report.portfolios},
+            published,
+            report.scheme.rules,
+            programme_title=str,
+            site_url="https://cim.example.org/",
+            signing_key=None,
+            cache=cache,
+            today=dt.date.fromisoformat(TODAY),
+            say=lambda _: None,
+            meanwhile=meanwhile,
+        )
+
+    def contents(c: certificates.Certificates) -> tuple[object, ...]:
+        files = {uri: path.read_bytes() for uri, path in c.files.items()}
+        return dict(c.data), files, dict(c.private), dict(c.qr)
+
+    at_once = issue(tmp_path / "one", None)
+    background = Meanwhile(workers=2)
+    later = issue(tmp_path / "two", background)
+    assert later.later is not None and not later.files and not later.private
+    assert set(later.later.uris) == {u for u in at_once.data if u.endswith("credential.json")}
+    background.start()
+    assert background.workers == 1 and background._futures  # really in a worker process
+    assert contents(later.finished()) == contents(at_once)
+    credentials = [uri for uri in at_once.data if uri.endswith("/credential.json")]
+    assert len(at_once.private) == 1 and len(at_once.files) == 2 * len(credentials) == 6
+
+    kept = Meanwhile(workers=2)
+    again = issue(tmp_path / "two", kept)
+    kept.start()
+    assert not kept._futures  # every credential and card was kept: no worker started
+    assert contents(again.finished()) == contents(at_once)
 
 
 def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
@@ -642,27 +697,28 @@ def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
     signing makes; a changed one (another name, another day) is signed again."""
     import datetime as dt
 
-    from cim.credentials import badge
+    from cim.credentials import badge, signing
+
     issuing, document = _demo_issuing_and_credential(built[0])
     day = dt.date(2026, 6, 1)
     jobs = [({**document, "name": f"{document['name']} {n}"}, day) for n in range(3)]
     expected = [badge.dumps(badge.sign(d, issuing, day)) for d, day in jobs]
     cache = tmp_path / "cache"
-    assert badge.signed_texts(jobs, issuing, cache) == expected
+    assert signing.signed_texts(jobs, issuing, cache) == expected
     assert len(list((cache / "proofs").glob("*.text"))) == len(jobs)
 
     signed: list[int] = []
-    real = badge.sign_all
+    real = signing.sign_all
     monkeypatch.setattr(
-        badge, "sign_all", lambda todo, *a, **k: signed.append(len(todo)) or real(todo, *a, **k)
+        signing, "sign_all", lambda todo, *a, **k: signed.append(len(todo)) or real(todo, *a, **k)
     )
-    assert badge.signed_texts(jobs, issuing, cache) == expected
+    assert signing.signed_texts(jobs, issuing, cache) == expected
     assert signed == [0]  # nothing signed again
     later = [
         (jobs[0][0], dt.date(2026, 6, 2)),  # another day
         jobs[1],  # unchanged
         ({**jobs[2][0], "name": "Another"}, day),  # another name
     ]
-    texts = badge.signed_texts(later, issuing, cache)
+    texts = signing.signed_texts(later, issuing, cache)
     assert signed == [0, 2]
     assert texts == [badge.dumps(badge.sign(d, issuing, day)) for d, day in later]

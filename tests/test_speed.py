@@ -230,3 +230,102 @@ def test_remembered_translations_render_as_jinjas_own_gettext() -> None:
         assert "<em>&lt;b&gt;</em>" in expected and "100%" in expected and "<i>" in expected
         for _ in range(2):
             assert ours.from_string(source).render() == expected
+
+
+# --- work done meanwhile (cim.speed.Meanwhile) --------------------------------------------
+
+INHERITED: dict[str, object] = {}
+
+
+def _pid_and_inherited(items: list[int]) -> list[tuple[int, int, object]]:
+    return [(n, os.getpid(), INHERITED.get("word")) for n in items]
+
+
+def _fails_on_seven(items: list[int]) -> list[int]:
+    if 7 in items:
+        raise OSError("no space left on the device")
+    return items
+
+
+def test_work_done_meanwhile_comes_back_in_order_from_a_worker_that_inherited_the_state() -> (
+    None
+):
+    from cim.speed import Meanwhile
+
+    background = Meanwhile(workers=2)  # one CPU is left to this process: one worker
+    first = background.hand(_pid_and_inherited, range(10), size=3)
+    second = background.hand(_pid_and_inherited, range(10, 13), size=3)
+    INHERITED["word"] = "set before the workers start"
+    try:
+        background.start()
+        INHERITED["word"] = "set after"
+        got = first() + second()
+        late = background.hand(_pid_and_inherited, [99], size=3)()  # handed after start: here
+    finally:
+        background.close()
+        INHERITED.clear()
+    assert [n for n, _, _ in got] == list(range(13))
+    assert {pid for _, pid, _ in got} != {os.getpid()} and len({pid for _, pid, _ in got}) == 1
+    assert {word for _, _, word in got} == {"set before the workers start"}
+    assert late == [(99, os.getpid(), "set after")]
+
+
+def test_with_one_cpu_the_work_is_done_when_it_is_collected() -> None:
+    from cim.speed import Meanwhile
+
+    background = Meanwhile(workers=1)
+    collect = background.hand(_pid_and_inherited, range(4), size=3)
+    background.start()
+    assert background.workers == 0
+    assert collect() == [(n, os.getpid(), None) for n in range(4)]
+    background.close()
+
+
+def test_a_failure_meanwhile_is_raised_when_collected_and_cancelling_ends_the_workers() -> None:
+    from cim.speed import Meanwhile
+
+    background = Meanwhile(workers=2)
+    collect = background.hand(_fails_on_seven, range(20), size=4)
+    background.start()
+    with pytest.raises(OSError, match="no space left"):
+        collect()
+    background.close(cancel=True)
+
+    cancelled = Meanwhile(workers=2)
+    cancelled.hand(_fails_on_seven, range(100), size=1)
+    cancelled.start()
+    cancelled.close(cancel=True)  # returns at once: nothing waits for the pieces not begun
+
+
+def _sleeps(items: list[int]) -> list[int]:
+    import time
+
+    time.sleep(60)
+    return items
+
+
+def test_a_worker_ends_when_the_process_that_started_it_ends_without_closing() -> None:
+    """A build that ends at once (``os._exit``) while a worker is busy: the worker must not
+    live on holding the build's output open (whoever reads it would wait for ever)."""
+    import subprocess
+    import sys
+    import time
+
+    code = (
+        "import os, sys\n"
+        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
+        "from cim.speed import Meanwhile\n"
+        "from test_speed import _sleeps\n"
+        "m = Meanwhile(workers=2)\n"
+        "m.hand(_sleeps, [1], size=1)\n"
+        "m.start()\n"
+        "m._futures[0].running() or __import__('time').sleep(1)\n"
+        "print('started', flush=True)\n"
+        "os._exit(0)\n"
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
+    )
+    assert done.stdout == "started\n", done.stderr
+    assert time.monotonic() - started < 15

@@ -34,11 +34,15 @@ kept, keyed by folder content (Git's   :mod:`cim.checks.contents`,             0
 blob ids) and scheme, in 64 chunks;    :mod:`cim.checks.store`,                all-cores floor
 validate's output kept as printed      :mod:`cim.cli.validate`                 at 3,000; equal:
                                                                                tests
-credentials signed in worker           :mod:`cim.credentials.badge`            both cores;
+credentials signed in worker           :mod:`cim.credentials.signing`          both cores;
 processes, heap frozen while forking   (``sign_all``), :func:`frozen_heap`     equal: tests
 a page's body held only while it is    :mod:`cim.writers.mkdocs`               peak memory
 written (a mark stands in for it)      (``BODY_MARK``)                         1,286 → 525 MB
                                                                                at 10,000
+certificates signed and share cards    :class:`Meanwhile` (here),              the pages'
+drawn in worker processes while the    :mod:`cim.site.certificates`,           time hides
+pages are written                      :mod:`cim.writers.mkdocs`               theirs; equal:
+                                                                               tests
 =====================================  ======================================  ===============
 
 Only the module of the command given is imported (:mod:`cim.cli`): ``cim keys new`` starts in
@@ -51,13 +55,17 @@ fewer, and left out then).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import multiprocessing as mp
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 def compact_pickle(cls: type[T]) -> type[T]:
@@ -122,3 +130,74 @@ def frozen_heap() -> Iterator[None]:
         _FROZEN[0] -= 1
         if thaw:
             gc.unfreeze()
+
+
+class Meanwhile:
+    """Work handed to worker processes, done while this process goes on with something else
+    (a build writes its pages meanwhile), and collected when it is needed.
+
+    Work is only queued by :meth:`hand`; :meth:`start` forks the workers and gives it to
+    them, so they inherit everything this process holds at that moment (a signing key is never
+    pickled). One CPU is left to this process: with ``workers`` (default: one per CPU) below
+    two, or without ``fork``, nothing is forked and each piece is done when it is collected."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        count = (workers if workers is not None else (os.cpu_count() or 1)) - 1
+        self.workers = count if "fork" in mp.get_all_start_methods() else 0
+        self._queued: list[tuple[Callable[[Any], list[Any]], Any]] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[Any]]] = []
+
+    def hand(
+        self, work: Callable[[list[T]], list[R]], items: Sequence[T], size: int
+    ) -> Callable[[], list[R]]:
+        """Queue ``work`` over ``items`` in pieces of ``size``; the function returned gives
+        every result in order, waiting for the workers (or doing the work) as needed.
+        ``work`` must be a module's function: it is sent to the workers by name."""
+        first = len(self._queued)
+        self._queued += [(work, list(items[i : i + size])) for i in range(0, len(items), size)]
+        last = len(self._queued)
+
+        def collect() -> list[R]:
+            self.start()
+            return [result for n in range(first, last) for result in self._result(n)]
+
+        return collect
+
+    def start(self) -> None:
+        """Give the queued work to the workers (once; nothing when there is none to give)."""
+        if self._pool is not None or self.workers < 1 or not self._queued:
+            return
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=mp.get_context("fork"),
+            initializer=_end_with_parent,
+            initargs=(os.getpid(),),
+        )
+        self._futures = [self._pool.submit(work, piece) for work, piece in self._queued]
+
+    def _result(self, n: int) -> list[Any]:
+        if n < len(self._futures):  # work handed after start() is done here
+            return self._futures[n].result()
+        work, piece = self._queued[n]
+        return work(piece)
+
+    def close(self, *, cancel: bool = False) -> None:
+        """End the workers, once everything is collected or (``cancel``) when the build
+        failed and nothing will be: then only the pieces begun are finished."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
+
+
+def _end_with_parent(parent: int) -> None:
+    """In a worker: end it when the process that started it has ended (a worker would
+    otherwise wait for work forever, holding its parent's output open)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="cim-end-with-parent", daemon=True).start()

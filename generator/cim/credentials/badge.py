@@ -12,10 +12,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import multiprocessing as mp
 import os
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -225,7 +222,7 @@ def sign_with(
     by the site's Verify button) and ``eddsa-rdfc-2022`` (which 1EdTech's certification
     accepts), as Open Badges 3.0 wants it: ``proof`` is an array."""
     unsecured = {k: v for k, v in document.items() if k != "proof"}
-    kept = _kept_proofs(unsecured, key, method, created, cache)
+    kept = kept_proofs(unsecured, key, method, created, cache)
     if kept is not None and kept.is_file():
         return {**unsecured, "proof": json.loads(kept.read_bytes())}
     jcs = proofs.sign(unsecured, key, method, created)["proof"]
@@ -238,7 +235,7 @@ def sign_with(
     return {**unsecured, "proof": made}
 
 
-def _kept_proofs(
+def kept_proofs(
     unsecured: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path | None
 ) -> Path | None:
     """Where both proofs of an unchanged document are kept (with a ``cache``): named by the
@@ -255,82 +252,6 @@ def _kept_proofs(
         separators=(",", ":"),
     )
     return cache / "proofs" / f"{hashlib.sha256(named.encode()).hexdigest()}.json"
-
-
-def sign_all(
-    jobs: Sequence[tuple[dict[str, Any], dt.date]],
-    issuing: Issuing,
-    cache: Path | None = None,
-    workers: int | None = None,
-) -> list[dict[str, Any]]:
-    """Each ``(document, day)`` signed as :func:`sign` signs it, in order. Documents whose
-    proofs a build made before come from ``cache``; the others are spread over ``workers``
-    processes (default: one per CPU) when there are enough of them: RDF canonicalisation takes
-    about 13 ms a credential, the rest of signing well under one."""
-    key, method = issuing.signer.key, issuing.method
-    todo = [
-        i
-        for i, (document, day) in enumerate(jobs)
-        if cache is None or not _already_signed(document, key, method, stamp(day), cache)
-    ]
-    count = workers if workers is not None else (os.cpu_count() or 1)
-    if count < 2 or len(todo) < PARALLEL_SIGNING or "fork" not in mp.get_all_start_methods():
-        return [sign(document, issuing, day, cache) for document, day in jobs]
-    # Forked workers inherit the key (it is never pickled); each signs a contiguous chunk.
-    _SIGNING.update(issuing=issuing, cache=cache)
-    size = max(4, len(todo) // (count * 8))
-    chunks = [[jobs[i] for i in todo[n : n + size]] for n in range(0, len(todo), size)]
-    try:
-        with ProcessPoolExecutor(count, mp_context=mp.get_context("fork")) as pool:
-            made = [signed for chunk in pool.map(_sign_chunk, chunks) for signed in chunk]
-    finally:
-        _SIGNING.clear()
-    done = dict(zip(todo, made, strict=True))
-    return [
-        done[i] if i in done else sign(document, issuing, day, cache)
-        for i, (document, day) in enumerate(jobs)
-    ]
-
-
-def signed_texts(
-    jobs: Sequence[tuple[dict[str, Any], dt.date]], issuing: Issuing, cache: Path | None = None
-) -> list[bytes]:
-    """Each ``(document, day)`` signed as :func:`sign_all` signs it, as :func:`dumps` writes
-    it. With a ``cache`` the finished text of each is kept beside its proofs, so that an
-    unchanged credential is one file read: no proofs joined, no JSON written again."""
-    key, method = issuing.signer.key, issuing.method
-    kept: list[Path | None] = []
-    for document, day in jobs:
-        unsecured = {k: v for k, v in document.items() if k != "proof"}
-        proofs_file = _kept_proofs(unsecured, key, method, stamp(day), cache)
-        kept.append(proofs_file.with_suffix(".text") if proofs_file is not None else None)
-    texts: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in kept]
-    todo = [i for i, text in enumerate(texts) if text is None]
-    for i, signed in zip(todo, sign_all([jobs[i] for i in todo], issuing, cache), strict=True):
-        text = texts[i] = dumps(signed)
-        where = kept[i]
-        if where is not None:  # written whole or not at all
-            partial = where.with_name(f".{where.name}.{os.getpid()}")
-            partial.write_bytes(text)
-            os.replace(partial, where)
-    return [text for text in texts if text is not None]
-
-
-def _already_signed(
-    document: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path
-) -> bool:
-    """Whether both proofs of ``document`` are kept, so that signing it is a file read."""
-    unsecured = {k: v for k, v in document.items() if k != "proof"}
-    kept = _kept_proofs(unsecured, key, method, created, cache)
-    return kept is not None and kept.is_file()
-
-
-PARALLEL_SIGNING = 24  # below this, starting processes costs more than it saves
-_SIGNING: dict[str, Any] = {}
-
-
-def _sign_chunk(jobs: list[tuple[dict[str, Any], dt.date]]) -> list[dict[str, Any]]:
-    return [sign(document, _SIGNING["issuing"], day, _SIGNING["cache"]) for document, day in jobs]
 
 
 def encode_bits(indexes: set[int], size: int = STATUS_LIST_SIZE) -> str:

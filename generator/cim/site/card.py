@@ -10,12 +10,14 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from cim.speed import Meanwhile
 
 SIZE = (1200, 630)
 NAVY, AMBER, WHITE = (11, 61, 92), (242, 182, 50), (255, 255, 255)
@@ -134,6 +136,12 @@ def _draw_to(job: tuple[str, tuple[str, ...]]) -> None:
     _write(path, draw(*fields))
 
 
+def _draw_each(jobs: list[tuple[str, tuple[str, ...]]]) -> list[None]:
+    for job in jobs:
+        _draw_to(job)
+    return []
+
+
 def _write(path: Path, data: bytes) -> None:
     """Write a cached file through a temporary file of its own (two builds sharing the cache
     never write one temporary file together), then swap it in at once."""
@@ -150,17 +158,33 @@ def _write(path: Path, data: bytes) -> None:
 def cards(jobs: Iterable[tuple[str, ...]], cache: Path, workers: int | None = None) -> list[Path]:
     """The card file for each set of fields (title, name, programme, issuer, number, note),
     drawn once per distinct content (in parallel) and kept in ``cache``."""
-    (cache / "cards").mkdir(parents=True, exist_ok=True)
-    paths = [(_card_path(cache, tuple(fields)), tuple(fields)) for fields in jobs]
-    missing = list({str(p): f for p, f in paths if not p.exists()}.items())
+    paths, missing = _planned(jobs, cache)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(missing) > 8:
         with ProcessPoolExecutor(count) as pool:
             list(pool.map(_draw_to, missing, chunksize=8))
     else:
-        for job in missing:
-            _draw_to(job)
-    return [p for p, _ in paths]
+        _draw_each(missing)
+    return paths
+
+
+def cards_meanwhile(
+    jobs: Iterable[tuple[str, ...]], cache: Path, meanwhile: Meanwhile
+) -> tuple[list[Path], Callable[[], list[None]]]:
+    """Where each card of :func:`cards` will be, and a function that returns once every one
+    is drawn: the missing ones are drawn by ``meanwhile``'s workers."""
+    paths, missing = _planned(jobs, cache)
+    return paths, meanwhile.hand(_draw_each, missing, size=16)
+
+
+def _planned(
+    jobs: Iterable[tuple[str, ...]], cache: Path
+) -> tuple[list[Path], list[tuple[str, tuple[str, ...]]]]:
+    """Each card's file in ``cache``, and the cards not drawn yet (once each)."""
+    (cache / "cards").mkdir(parents=True, exist_ok=True)
+    paths = [(_card_path(cache, tuple(fields)), tuple(fields)) for fields in jobs]
+    missing = list({str(p): f for p, f in paths if not p.exists()}.items())
+    return [p for p, _ in paths], missing
 
 
 def _qr(url: str) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from cim.credentials import badge, later
+from cim.credentials import badge, later, signing
 from cim.credentials.badge import Issuing
 from cim.credentials.keys import Signer, did_web, signer_for
 from cim.model.awards import Award, Awards
@@ -24,8 +24,20 @@ from cim.pipeline import PortfolioReport
 from cim.site import card, language
 from cim.site.i18n import gettext_for
 from cim.site.pages import SiteError
+from cim.speed import Meanwhile
 
 Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """Credentials still being signed and share cards still being drawn (by the workers of a
+    :class:`~cim.speed.Meanwhile`) while the pages are written."""
+
+    uris: tuple[str, ...]  # the site URIs they will fill
+    collect: Callable[[], tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]]
+    """Waits for them: the credentials by URI, the cards by URI, the private credentials."""
+    cancel: Callable[[], None]  # when the build failed and they are not wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,20 @@ class Certificates:
     files: Mapping[str, Path]  # share cards, by URI
     qr: Mapping[str, bytes]  # verification address → QR code (PNG)
     private: Mapping[str, bytes]  # credentials kept off the site, by file name
+    later: Later | None = None  # credentials and cards made while the pages are written
+
+    def finished(self) -> Certificates:
+        """These certificates with what was made meanwhile added (waiting for it)."""
+        if self.later is None:
+            return self
+        data, files, private = self.later.collect()
+        return Certificates(
+            self.issuing,
+            {**self.data, **data},
+            {**self.files, **files},
+            self.qr,
+            {**self.private, **private},
+        )
 
 
 # Long because signing, cards, QR codes and the issuer's files are one transaction over the same
@@ -54,11 +80,13 @@ def issue(
     today: dt.date,
     say: Progress,
     sign_later: bool = False,
+    meanwhile: Meanwhile | None = None,
 ) -> Certificates:
     """Sign a credential for every award; publish those of consenting students (``published``),
     the status list (dated ``today``, the build's day) and the DID document; keep the others
     apart for private delivery. With ``sign_later`` the signatures are left out, for
-    `cim sign` (cim.credentials.later)."""
+    `cim sign` (cim.credentials.later). With ``meanwhile`` the credentials are signed and the
+    cards drawn by its workers once it starts: they are in ``later`` until collected."""
     listed = {k.public: (k.id, k.status) for k in awards.issuer.keys}
     finish = later.unsigned if sign_later else bytes
     try:
@@ -78,11 +106,10 @@ def issue(
     say(
         f"signing {len(students)} credential(s) with the "
         f"{'official' if signer.official else 'development'} key"
+        + (" while the pages are written" if meanwhile is not None else "")
     )
-    data: dict[str, bytes] = {}
-    private: dict[str, bytes] = {}
     card_jobs: list[tuple[str, tuple[str, ...]]] = []
-    unsigned: list[tuple[str, Award, PortfolioReport, dict[str, Any]]] = []
+    unsigned: list[tuple[str, Award, dict[str, Any]]] = []
     for student in students:
         award = awards.of(student)
         report = reports.get(student)
@@ -92,24 +119,38 @@ def issue(
         document = badge.open_badge(award, report.portfolio, report.assessment, issuing, programme)
         if not signer.official:
             document["name"] += " (development build: not an official certificate)"
-        unsigned.append((student, award, report, document))
-    texts = badge.signed_texts([(d, a.date) for _, a, _, d in unsigned], issuing, cache)
-    for (student, award, report, _), text in zip(unsigned, texts, strict=True):
-        assert report.portfolio is not None
-        signed = finish(text)
-        if student not in published:
-            private[f"{award.number}.json"] = signed
-            continue
-        data[badge.credential_uri(student)] = signed
-        for lang in language.LANGUAGES:  # a card in each language, for its certificate page
-            fields = _card_fields(award, report.portfolio, rules, awards, signer.official, lang)
-            card_jobs.append((card_uri(student, lang), fields))
-    drawn = card.cards([fields for _, fields in card_jobs], cache)
-    files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
+        unsigned.append((student, award, document))
+        if student in published:
+            for lang in language.LANGUAGES:  # a card in each language, for its certificate page
+                fields = _card_fields(award, report.portfolio, rules, awards, signer.official, lang)
+                card_jobs.append((card_uri(student, lang), fields))
+    jobs = [(d, a.date) for _, a, d in unsigned]
+    fields_of_cards = [fields for _, fields in card_jobs]
+    if meanwhile is None:
+        drawn = card.cards(fields_of_cards, cache)
+        signed = signing.signing_texts(jobs, issuing, cache)
+        drawing: Callable[[], object] = lambda: None  # noqa: E731
+    else:
+        signed = signing.signing_texts(jobs, issuing, cache, meanwhile)
+        drawn, drawing = card.cards_meanwhile(fields_of_cards, cache, meanwhile)
+
+    def collect() -> tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]:
+        data: dict[str, bytes] = {}
+        private: dict[str, bytes] = {}
+        for (student, award, _), text in zip(unsigned, signed(), strict=True):
+            if student in published:
+                data[badge.credential_uri(student)] = finish(text)
+            else:
+                private[f"{award.number}.json"] = finish(text)
+        drawing()
+        files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
+        return data, files, private
+
     verifiable = [s for s in sorted(published) if awards.of(s) is not None]
     qr = card.qr_codes(
         (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable), cache
     )
+    data: dict[str, bytes] = {}
     data[badge.STATUS_LIST_URI] = finish(
         badge.dumps(badge.status_list(awards, issuing, today, cache))
     )
@@ -117,7 +158,20 @@ def issue(
     did_json = badge.dumps(badge.did_document(issuing))
     data[".well-known/did.json"] = did_json
     data["did.json"] = did_json
-    return Certificates(issuing, data, files, qr, private)
+    if meanwhile is not None:
+        uris = (*(badge.credential_uri(s) for s, _, _ in unsigned if s in published),)
+        workers = meanwhile
+
+        def collected() -> tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]:
+            try:
+                return collect()
+            finally:
+                workers.close()
+
+        cancel = lambda: workers.close(cancel=True)  # noqa: E731
+        return Certificates(issuing, data, {}, qr, {}, Later(uris, collected, cancel))
+    made, files, private = collect()
+    return Certificates(issuing, {**made, **data}, files, qr, private)
 
 
 def linkedin_url(

@@ -33,7 +33,7 @@ from cim.site.i18n import gettext_for
 from cim.site.language import semester_title, translated
 from cim.site.pages import Page, SiteError, site_url_of
 from cim.site.statements import Statements
-from cim.speed import frozen_heap
+from cim.speed import Meanwhile, frozen_heap
 from cim.site.views import is_exchange
 
 Progress = Callable[[str], None]
@@ -121,6 +121,7 @@ def plan(
     separate_search: bool = False,
     checking_time: float = 0.0,
     sign_later: bool = False,
+    meanwhile: bool = False,
 ) -> SitePlan:
     """Decide every page and file of the public site from the pipeline's ``report``.
 
@@ -128,7 +129,9 @@ def plan(
     issuer.yml. Without it a development key signs them and the pages say they are not
     official. With ``separate_search`` the portfolio pages are left out of the page-by-page
     search indexing and :func:`cim.site.directory.search_entries` describes them instead (much
-    smaller and faster at scale)."""
+    smaller and faster at scale). With ``meanwhile`` the credentials are signed and the share
+    cards drawn by worker processes while the caller writes the pages: they are in
+    ``certificates.later`` until collected (:class:`cim.site.certificates.Later`)."""
     say = progress or (lambda _msg: None)
     today = today or dt.date.today()
     root = report.root
@@ -161,6 +164,7 @@ def plan(
         for lang in language.LANGUAGES
     }
     programmes = {p.id: p.title for p in rules.programmes}
+    background = Meanwhile(workers) if meanwhile else None
     with frozen_heap():
         issued = certificates.issue(
             awards,
@@ -174,6 +178,7 @@ def plan(
             today=today,
             say=say,
             sign_later=sign_later,
+            meanwhile=background,
         )
         stated = statements.issue(
             statements.wanted(published),
@@ -183,6 +188,8 @@ def plan(
             cache=store.cache,
             sign_later=sign_later,
         )
+        if background is not None:  # after the other stages' own worker processes are done
+            background.start()
     files = {**site_files(store, evidence.values()), **issued.files}
     site = SitePlan(
         root=root,

@@ -187,6 +187,7 @@ class CimPlugin(BasePlugin[CimConfig]):
                 workers=self.config.workers,
                 progress=say,
                 checking_time=time.perf_counter() - started,
+                meanwhile=True,
             )
         except SiteError as exc:
             raise PluginError(str(exc)) from None
@@ -206,7 +207,8 @@ class CimPlugin(BasePlugin[CimConfig]):
         # Processed evidence and cards are linked from the cache into the site after the
         # build (in on_post_build), and the data files (credentials, lists) written there,
         # rather than copied by MkDocs: thousands of files, which no page reads.
-        for uri in site.data if lang == DEFAULT else ():
+        later = site.certificates.later
+        for uri in [*site.data, *(later.uris if later else ())] if lang == DEFAULT else ():
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"docs/{uri} clashes with a generated file; rename or remove it")
         # The header's icons, once for the whole site (site_theme/.icons/cim/ uses them).
@@ -332,6 +334,9 @@ class CimPlugin(BasePlugin[CimConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         gc.unfreeze()
+        later = self.site.certificates.later if self.site is not None else None
+        if later is not None and self.config.language == DEFAULT:
+            later.cancel()
         if self.reuse is not None:  # pages being kept are written whole before the end
             with contextlib.suppress(Exception):  # the build's own error is the one to tell
                 self.reuse.finish()
@@ -395,10 +400,33 @@ class CimPlugin(BasePlugin[CimConfig]):
             self.config["language"] = DEFAULT
             self.prepared = None
             self.site = site
+        if site is not None:
+            self._place_later(site, config)
         if self.reuse is not None:
             self.reuse.forget_unused()
 
     on_post_build = CombinedEvent(_finish, _other_languages)
+
+    def _place_later(self, site: SitePlan, config: MkDocsConfig) -> None:
+        """Place the credentials and share cards made while every language's pages were
+        written (cim.site.certificates.Later), once they are all made."""
+        later = site.certificates.later
+        if later is None:
+            return
+        waited = time.perf_counter()
+        data, files, _ = later.collect()
+        log.info(
+            "cim: %d credential(s) and %d share card(s) for the site, made while the pages were "
+            "written; waited %.1f s for them",
+            len(data),
+            len(files),
+            time.perf_counter() - waited,
+        )
+        placed: dict[str, Path | bytes] = {**files, **data}
+        if self.deferred is None:
+            place_files(placed, Path(config.site_dir))
+        else:
+            self.deferred.update(placed)
 
     def _report(self) -> None:
         site = self.site
