@@ -645,7 +645,7 @@ def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
     import datetime as dt
 
     from cim.pipeline import check_repository
-    from cim.site import certificates
+    from cim.site import card, certificates
     from cim.speed import Meanwhile
 
     report = check_repository(ROOT, today=dt.date.fromisoformat(TODAY))
@@ -679,6 +679,10 @@ def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
     assert set(later.later.uris) == {u for u in at_once.data if u.endswith("credential.json")}
     background.start()
     assert background.workers == 1 and background._futures  # really in a worker process
+    assert isinstance(later.qr, card.Codes) and not isinstance(at_once.qr, card.Codes)
+    address = next(iter(at_once.qr))
+    assert later.qr[address] == at_once.qr[address]  # waits for its few codes only
+    assert later.qr.get("https://elsewhere.example/#verify", b"") == b""
     assert contents(later.finished()) == contents(at_once)
     credentials = [uri for uri in at_once.data if uri.endswith("/credential.json")]
     assert len(at_once.private) == 1 and len(at_once.files) == 2 * len(credentials) == 6

@@ -329,3 +329,23 @@ def test_a_worker_ends_when_the_process_that_started_it_ends_without_closing() -
     )
     assert done.stdout == "started\n", done.stderr
     assert time.monotonic() - started < 15
+
+
+def _when(items: list[str]) -> list[tuple[str, int]]:
+    import time
+
+    return [(item, time.monotonic_ns()) for item in items]
+
+
+def test_urgent_work_is_given_to_the_workers_before_the_rest() -> None:
+    from cim.speed import Meanwhile
+
+    background = Meanwhile(workers=2)
+    rest = background.hand(_when, ["card"] * 6, size=1)
+    urgent = background.hand(_when, ["qr"] * 2, size=1, urgent=True)
+    background.start()
+    try:
+        done = sorted(rest() + urgent(), key=lambda pair: pair[1])
+    finally:
+        background.close()
+    assert [item for item, _ in done] == ["qr"] * 2 + ["card"] * 6

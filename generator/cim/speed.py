@@ -144,18 +144,26 @@ class Meanwhile:
     def __init__(self, workers: int | None = None) -> None:
         count = (workers if workers is not None else (os.cpu_count() or 1)) - 1
         self.workers = count if "fork" in mp.get_all_start_methods() else 0
-        self._queued: list[tuple[Callable[[Any], list[Any]], Any]] = []
+        self._queued: list[tuple[Callable[[Any], list[Any]], Any, bool]] = []
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[list[Any]]] = []
+        self._futures: dict[int, Future[list[Any]]] = {}
 
     def hand(
-        self, work: Callable[[list[T]], list[R]], items: Sequence[T], size: int
+        self,
+        work: Callable[[list[T]], list[R]],
+        items: Sequence[T],
+        size: int,
+        *,
+        urgent: bool = False,
     ) -> Callable[[], list[R]]:
         """Queue ``work`` over ``items`` in pieces of ``size``; the function returned gives
         every result in order, waiting for the workers (or doing the work) as needed.
-        ``work`` must be a module's function: it is sent to the workers by name."""
+        ``work`` must be a module's function: it is sent to the workers by name. ``urgent``
+        work is given to the workers before the rest (the pages wait for it)."""
         first = len(self._queued)
-        self._queued += [(work, list(items[i : i + size])) for i in range(0, len(items), size)]
+        self._queued += [
+            (work, list(items[i : i + size]), urgent) for i in range(0, len(items), size)
+        ]
         last = len(self._queued)
 
         def collect() -> list[R]:
@@ -174,12 +182,16 @@ class Meanwhile:
             initializer=_end_with_parent,
             initargs=(os.getpid(),),
         )
-        self._futures = [self._pool.submit(work, piece) for work, piece in self._queued]
+        pool = self._pool
+        order = sorted(range(len(self._queued)), key=lambda n: not self._queued[n][2])
+        for n in order:
+            work, piece, _ = self._queued[n]
+            self._futures[n] = pool.submit(work, piece)
 
     def _result(self, n: int) -> list[Any]:
-        if n < len(self._futures):  # work handed after start() is done here
+        if n in self._futures:
             return self._futures[n].result()
-        work, piece = self._queued[n]
+        work, piece, _ = self._queued[n]  # work handed after start() is done here
         return work(piece)
 
     def close(self, *, cancel: bool = False) -> None:

@@ -10,7 +10,7 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from pathlib import Path
@@ -208,16 +208,7 @@ def image_uri(png: bytes) -> str:
 
 def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> dict[str, bytes]:
     """A QR code (PNG) for each URL, from the cache or made (in parallel) and cached."""
-    folder = cache / "qr"
-    folder.mkdir(parents=True, exist_ok=True)
-    result: dict[str, bytes] = {}
-    missing: list[tuple[str, Path]] = []
-    for url in dict.fromkeys(urls):
-        path = folder / (hashlib.sha256((QR_VERSION + url).encode()).hexdigest()[:32] + ".png")
-        if path.exists():
-            result[url] = path.read_bytes()
-        else:
-            missing.append((url, path))
+    result, missing = _kept_codes(urls, cache)
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(missing) > 20:
         with ProcessPoolExecutor(count) as pool:
@@ -228,3 +219,58 @@ def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> di
         _write(path, png)
         result[url] = png
     return result
+
+
+def _kept_codes(
+    urls: Iterable[str], cache: Path
+) -> tuple[dict[str, bytes], list[tuple[str, Path]]]:
+    """The QR codes the cache holds, by URL, and where each missing one is to be kept."""
+    folder = cache / "qr"
+    folder.mkdir(parents=True, exist_ok=True)
+    kept: dict[str, bytes] = {}
+    missing: list[tuple[str, Path]] = []
+    for url in dict.fromkeys(urls):
+        path = folder / (hashlib.sha256((QR_VERSION + url).encode()).hexdigest()[:32] + ".png")
+        if path.exists():
+            kept[url] = path.read_bytes()
+        else:
+            missing.append((url, path))
+    return kept, missing
+
+
+def _qr_each(jobs: list[tuple[str, Path]]) -> list[bytes]:
+    made = [_qr(url) for url, _ in jobs]
+    for (_, path), png in zip(jobs, made, strict=True):
+        _write(path, png)
+    return made
+
+
+class Codes(Mapping[str, bytes]):
+    """QR codes by URL, the missing ones made by the workers of a :class:`Meanwhile` first
+    (urgent: the pages show them), a few at a time; looking one up waits for its few."""
+
+    PIECE = 8
+
+    def __init__(self, urls: Iterable[str], cache: Path, meanwhile: Meanwhile) -> None:
+        self._ready, missing = _kept_codes(urls, cache)
+        self._pieces: list[tuple[list[str], Callable[[], list[bytes]]]] = []
+        self._piece_of: dict[str, int] = {}
+        for start in range(0, len(missing), self.PIECE):
+            piece = missing[start : start + self.PIECE]
+            collect = meanwhile.hand(_qr_each, piece, size=self.PIECE, urgent=True)
+            self._piece_of.update((url, len(self._pieces)) for url, _ in piece)
+            self._pieces.append(([url for url, _ in piece], collect))
+
+    def __getitem__(self, url: str) -> bytes:
+        found = self._ready.get(url)
+        if found is None:
+            urls, collect = self._pieces[self._piece_of[url]]  # KeyError: not a code of ours
+            self._ready.update(zip(urls, collect(), strict=True))
+            found = self._ready[url]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._ready, *(u for u in self._piece_of if u not in self._ready)])
+
+    def __len__(self) -> int:
+        return len(self._ready.keys() | self._piece_of.keys())

@@ -147,8 +147,11 @@ def issue(
         return data, files, private
 
     verifiable = [s for s in sorted(published) if awards.of(s) is not None]
-    qr = card.qr_codes(
-        (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable), cache
+    addresses = (issuing.url(badge.certificate_uri(s)) + "#verify" for s in verifiable)
+    qr = (
+        card.qr_codes(addresses, cache)
+        if meanwhile is None
+        else card.Codes(addresses, cache, meanwhile)
     )
     data: dict[str, bytes] = {}
     data[badge.STATUS_LIST_URI] = finish(

@@ -187,6 +187,7 @@ def plan(
             programme_title=lambda pid: programmes.get(pid, pid),
             cache=store.cache,
             sign_later=sign_later,
+            meanwhile=background,
         )
         if background is not None:  # after the other stages' own worker processes are done
             background.start()

@@ -21,6 +21,7 @@ from cim.site import card
 from cim.site.i18n import gettext_for
 from cim.site.language import DEFAULT
 from cim.site.pages import Page, SiteError, site_url_of
+from cim.speed import Meanwhile
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,10 @@ def issue(
     programme_title: Callable[[str], str],
     cache: Path,
     sign_later: bool = False,
+    meanwhile: Meanwhile | None = None,
 ) -> Statements:
-    """Sign a statement as of ``day`` for each of ``reports``; list the newest of each."""
+    """Sign a statement as of ``day`` for each of ``reports``; list the newest of each. With
+    ``meanwhile`` its workers make the QR codes once it starts (the pages wait for each)."""
     finish = later.unsigned if sign_later else bytes
     data: dict[str, bytes] = {}
     days: dict[str, dt.date] = {}
@@ -59,10 +62,15 @@ def issue(
         data[statement.credential_uri(r.id)] = signed
         data[statement.dated_uri(r.id, day)] = signed
         days[r.id] = day
-    data[statement.LIST_URI] = json.dumps(
-        statement.listing(days), indent=2, ensure_ascii=False
-    ).encode() + b"\n"
-    qr = card.qr_codes((issuing.url(statement.page_uri(s)) + "#verify" for s in days), cache)
+    data[statement.LIST_URI] = (
+        json.dumps(statement.listing(days), indent=2, ensure_ascii=False).encode() + b"\n"
+    )
+    addresses = (issuing.url(statement.page_uri(s)) + "#verify" for s in days)
+    qr = (
+        card.qr_codes(addresses, cache)
+        if meanwhile is None
+        else card.Codes(addresses, cache, meanwhile)
+    )
     return Statements(data, qr, days)
 
 
