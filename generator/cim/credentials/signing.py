@@ -60,47 +60,74 @@ def signed_texts(
     """Each ``(document, day)`` signed as :func:`sign_all` signs it, as :func:`dumps` writes
     it. With a ``cache`` the finished text of each is kept beside its proofs, so that an
     unchanged credential is one file read: no proofs joined, no JSON written again."""
-    return signing_texts(jobs, issuing, cache)()
+    kept = _text_files(jobs, issuing, cache)
+    texts: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in kept]
+    todo = [i for i, text in enumerate(texts) if text is None]
+    for i, signed in zip(todo, sign_all([jobs[i] for i in todo], issuing, cache), strict=True):
+        texts[i] = _keep(dumps(signed), kept[i])
+    return [text for text in texts if text is not None]
 
 
-def signing_texts(
+def texts_meanwhile(
     jobs: Sequence[tuple[dict[str, Any], dt.date]],
     issuing: Issuing,
-    cache: Path | None = None,
-    meanwhile: Meanwhile | None = None,
-) -> Callable[[], list[bytes]]:
-    """What :func:`signed_texts` returns, to be collected by calling the function returned.
-    With ``meanwhile`` the credentials not kept are signed by its workers (which inherit the
-    key when they start) while this process goes on; without, they are signed at once."""
+    cache: Path | None,
+    meanwhile: Meanwhile,
+) -> Callable[[], list[bytes | Path]]:
+    """What :func:`signed_texts` returns, collected by calling the function returned: the
+    credentials not kept are signed by ``meanwhile``'s workers (which inherit the key when
+    they start) while this process goes on. A text kept in ``cache`` is given as its file,
+    so that thousands of credentials are never all in this process's memory."""
+    kept = _text_files(jobs, issuing, cache)
+    missing = [n for n, where in enumerate(kept) if where is None or not where.is_file()]
+    _SIGNING.update(issuing=issuing, cache=cache)
+    signing = meanwhile.hand(_sign_and_keep, [(*jobs[n], kept[n]) for n in missing], size=16)
+
+    def collected() -> list[bytes | Path]:
+        made = dict(zip(missing, signing(), strict=True))
+        _SIGNING.clear()
+        texts: list[bytes | Path] = []
+        for n, where in enumerate(kept):
+            text = made.get(n) or where
+            assert text is not None  # without a file to keep it in, the worker gave the text
+            texts.append(text)
+        return texts
+
+    return collected
+
+
+def _text_files(
+    jobs: Sequence[tuple[dict[str, Any], dt.date]], issuing: Issuing, cache: Path | None
+) -> list[Path | None]:
+    """Where each credential's finished text is kept (None without a ``cache``)."""
     key, method = issuing.signer.key, issuing.method
     kept: list[Path | None] = []
     for document, day in jobs:
         unsecured = {k: v for k, v in document.items() if k != "proof"}
         proofs_file = kept_proofs(unsecured, key, method, stamp(day), cache)
         kept.append(proofs_file.with_suffix(".text") if proofs_file is not None else None)
-    texts: list[bytes | None] = [p.read_bytes() if p and p.is_file() else None for p in kept]
-    todo = [i for i, text in enumerate(texts) if text is None]
-    if meanwhile is None:
-        made = sign_all([jobs[i] for i in todo], issuing, cache)
-        signing: Callable[[], list[dict[str, Any]]] = lambda: made  # noqa: E731
-    else:
-        _SIGNING.update(issuing=issuing, cache=cache)
-        signing = meanwhile.hand(_sign_chunk, [jobs[i] for i in todo], size=16)
+    return kept
 
-    def collect() -> list[bytes]:
-        made = signing()
-        if meanwhile is not None:
-            _SIGNING.clear()
-        for i, signed in zip(todo, made, strict=True):
-            text = texts[i] = dumps(signed)
-            where = kept[i]
-            if where is not None:  # written whole or not at all
-                partial = where.with_name(f".{where.name}.{os.getpid()}")
-                partial.write_bytes(text)
-                os.replace(partial, where)
-        return [text for text in texts if text is not None]
 
-    return collect
+def _keep(text: bytes, where: Path | None) -> bytes:
+    """``text``, kept at ``where`` when there is one (written whole or not at all)."""
+    if where is not None:
+        partial = where.with_name(f".{where.name}.{os.getpid()}")
+        partial.write_bytes(text)
+        os.replace(partial, where)
+    return text
+
+
+def _sign_and_keep(
+    jobs: list[tuple[dict[str, Any], dt.date, Path | None]],
+) -> list[bytes | None]:
+    """In a worker: each credential signed and its text kept (then None: the file is read
+    where it is needed), or the text itself when there is nowhere to keep it."""
+    made: list[bytes | None] = []
+    for document, day, where in jobs:
+        text = _keep(dumps(sign(document, _SIGNING["issuing"], day, _SIGNING["cache"])), where)
+        made.append(None if where is not None else text)
+    return made
 
 
 def _already_signed(

@@ -27,6 +27,8 @@ from cim.site.pages import SiteError
 from cim.speed import Meanwhile
 
 Progress = Callable[[str], None]
+# Credentials by URI (each its text, or the file that holds it), cards by URI, private ones.
+Made = tuple[dict[str, bytes | Path], dict[str, Path], dict[str, bytes]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,8 +37,7 @@ class Later:
     :class:`~cim.speed.Meanwhile`) while the pages are written."""
 
     uris: tuple[str, ...]  # the site URIs they will fill
-    collect: Callable[[], tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]]
-    """Waits for them: the credentials by URI, the cards by URI, the private credentials."""
+    collect: Callable[[], Made]  # waits for them
     cancel: Callable[[], None]  # when the build failed and they are not wanted
 
 
@@ -56,9 +57,10 @@ class Certificates:
         if self.later is None:
             return self
         data, files, private = self.later.collect()
+        texts = {uri: v if isinstance(v, bytes) else v.read_bytes() for uri, v in data.items()}
         return Certificates(
             self.issuing,
-            {**self.data, **data},
+            {**self.data, **texts},
             {**self.files, **files},
             self.qr,
             {**self.private, **private},
@@ -128,20 +130,25 @@ def issue(
     fields_of_cards = [fields for _, fields in card_jobs]
     if meanwhile is None:
         drawn = card.cards(fields_of_cards, cache)
-        signed = signing.signing_texts(jobs, issuing, cache)
+        texts: list[bytes | Path] = [*signing.signed_texts(jobs, issuing, cache)]
+        signed: Callable[[], list[bytes | Path]] = lambda: texts  # noqa: E731
         drawing: Callable[[], object] = lambda: None  # noqa: E731
     else:
-        signed = signing.signing_texts(jobs, issuing, cache, meanwhile)
+        signed = signing.texts_meanwhile(jobs, issuing, cache, meanwhile)
         drawn, drawing = card.cards_meanwhile(fields_of_cards, cache, meanwhile)
 
-    def collect() -> tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]:
-        data: dict[str, bytes] = {}
+    def collect() -> Made:
+        data: dict[str, bytes | Path] = {}
         private: dict[str, bytes] = {}
         for (student, award, _), text in zip(unsigned, signed(), strict=True):
+            if student in published and isinstance(text, Path) and not sign_later:
+                data[badge.credential_uri(student)] = text  # placed from the file it is in
+                continue
+            finished = finish(text if isinstance(text, bytes) else text.read_bytes())
             if student in published:
-                data[badge.credential_uri(student)] = finish(text)
+                data[badge.credential_uri(student)] = finished
             else:
-                private[f"{award.number}.json"] = finish(text)
+                private[f"{award.number}.json"] = finished
         drawing()
         files = {uri: path for (uri, _), path in zip(card_jobs, drawn, strict=True)}
         return data, files, private
@@ -165,7 +172,7 @@ def issue(
         uris = (*(badge.credential_uri(s) for s, _, _ in unsigned if s in published),)
         workers = meanwhile
 
-        def collected() -> tuple[dict[str, bytes], dict[str, Path], dict[str, bytes]]:
+        def collected() -> Made:
             try:
                 return collect()
             finally:
@@ -174,7 +181,8 @@ def issue(
         cancel = lambda: workers.close(cancel=True)  # noqa: E731
         return Certificates(issuing, data, {}, qr, {}, Later(uris, collected, cancel))
     made, files, private = collect()
-    return Certificates(issuing, {**made, **data}, files, qr, private)
+    texts_made = {uri: v for uri, v in made.items() if isinstance(v, bytes)}
+    return Certificates(issuing, {**texts_made, **data}, files, qr, private)
 
 
 def linkedin_url(
