@@ -55,14 +55,15 @@ fewer, and left out then).
 from __future__ import annotations
 
 import gc
-import multiprocessing as mp
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import fields
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:  # multiprocessing takes 40 ms to import: only a build that forks needs it
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -142,6 +143,8 @@ class Meanwhile:
     two, or without ``fork``, nothing is forked and each piece is done when it is collected."""
 
     def __init__(self, workers: int | None = None) -> None:
+        import multiprocessing as mp
+
         count = (workers if workers is not None else (os.cpu_count() or 1)) - 1
         self.workers = count if "fork" in mp.get_all_start_methods() else 0
         self._queued: list[tuple[Callable[[Any], list[Any]], Any, bool]] = []
@@ -176,6 +179,9 @@ class Meanwhile:
         """Give the queued work to the workers (once; nothing when there is none to give)."""
         if self._pool is not None or self.workers < 1 or not self._queued:
             return
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
         self._pool = ProcessPoolExecutor(
             self.workers,
             mp_context=mp.get_context("fork"),
@@ -185,8 +191,9 @@ class Meanwhile:
         pool = self._pool
         order = sorted(range(len(self._queued)), key=lambda n: not self._queued[n][2])
         for n in order:
-            work, piece, _ = self._queued[n]
+            work, piece, urgent = self._queued[n]
             self._futures[n] = pool.submit(work, piece)
+            self._queued[n] = (work, None, urgent)  # the pool lets it go once it is done
 
     def _result(self, n: int) -> list[Any]:
         if n in self._futures:

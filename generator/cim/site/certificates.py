@@ -127,6 +127,9 @@ def issue(
                 fields = _card_fields(award, report.portfolio, rules, awards, signer.official, lang)
                 card_jobs.append((card_uri(student, lang), fields))
     jobs = [(d, a.date) for _, a, d in unsigned]
+    # Only who and what was awarded is kept: each document is let go once it is signed.
+    awarded = [(student, award) for student, award, _ in unsigned]
+    del unsigned
     fields_of_cards = [fields for _, fields in card_jobs]
     if meanwhile is None:
         drawn = card.cards(fields_of_cards, cache)
@@ -140,7 +143,7 @@ def issue(
     def collect() -> Made:
         data: dict[str, bytes | Path] = {}
         private: dict[str, bytes] = {}
-        for (student, award, _), text in zip(unsigned, signed(), strict=True):
+        for (student, award), text in zip(awarded, signed(), strict=True):
             if student in published and isinstance(text, Path) and not sign_later:
                 data[badge.credential_uri(student)] = text  # placed from the file it is in
                 continue
@@ -169,7 +172,7 @@ def issue(
     data[".well-known/did.json"] = did_json
     data["did.json"] = did_json
     if meanwhile is not None:
-        uris = (*(badge.credential_uri(s) for s, _, _ in unsigned if s in published),)
+        uris = (*(badge.credential_uri(s) for s, _ in awarded if s in published),)
         workers = meanwhile
 
         def collected() -> Made:
