@@ -349,3 +349,32 @@ def test_urgent_work_is_given_to_the_workers_before_the_rest() -> None:
     finally:
         background.close()
     assert [item for item, _ in done] == ["qr"] * 2 + ["card"] * 6
+
+
+def test_a_build_keeps_the_heap_frozen_through_every_language_and_thaws_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reports and pages are left out of garbage collection until every language is
+    built (a later language's build would otherwise begin by walking them all again), and
+    nothing stays frozen after the build (`mkdocs serve` builds again and again in one
+    process)."""
+    import datetime as dt
+
+    from cim.writers import mkdocs as writer
+
+    from conftest import ROOT, TODAY
+
+    frozen_at_start: dict[str, int] = {}
+    real = writer.CimPlugin._place
+
+    def place(self: writer.CimPlugin, *args: object, **kwargs: object) -> object:
+        frozen_at_start[self.config.language] = gc.get_freeze_count()
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(writer.CimPlugin, "_place", place)
+    monkeypatch.setenv("CIM_CACHE", str(tmp_path / "cache"))
+    gc.unfreeze()
+    writer.build(ROOT, tmp_path / "site", today=dt.date.fromisoformat(TODAY))
+    assert (tmp_path / "site/sv/index.html").is_file()
+    assert frozen_at_start["sv"] >= frozen_at_start["en"] > 0  # not thawed in between
+    assert gc.get_freeze_count() == 0

@@ -343,7 +343,6 @@ class CimPlugin(BasePlugin[CimConfig]):
 
     @event_priority(50)  # before the search plugin writes its index
     def _finish(self, *, config: MkDocsConfig) -> None:
-        gc.unfreeze()
         search = _search_plugin(config)
         if self.site is not None and search is not None:
             search.search_index.entries.extend(self._search_entries(self.site))
@@ -404,6 +403,9 @@ class CimPlugin(BasePlugin[CimConfig]):
             self._place_later(site, config)
         if self.reuse is not None:
             self.reuse.forget_unused()
+        # Only now, with every language built: each later language's build would otherwise
+        # begin by walking all the reports and pages again (1.5 s at 10,000 students).
+        gc.unfreeze()
 
     on_post_build = CombinedEvent(_finish, _other_languages)
 
