@@ -234,11 +234,10 @@ def test_remembered_translations_render_as_jinjas_own_gettext() -> None:
 
 # --- work done meanwhile (cim.speed.Meanwhile) --------------------------------------------
 
-INHERITED: dict[str, object] = {}
-
-
 def _pid_and_inherited(items: list[int]) -> list[tuple[int, int, object]]:
-    return [(n, os.getpid(), INHERITED.get("word")) for n in items]
+    from cim.speed import inherited
+
+    return [(n, os.getpid(), inherited("word")) for n in items]
 
 
 def _fails_on_seven(items: list[int]) -> list[int]:
@@ -247,7 +246,7 @@ def _fails_on_seven(items: list[int]) -> list[int]:
     return items
 
 
-def test_work_done_meanwhile_comes_back_in_order_from_a_worker_that_inherited_the_state() -> (
+def test_work_done_meanwhile_comes_back_in_order_from_a_new_process_given_what_it_needs() -> (
     None
 ):
     from cim.speed import Meanwhile
@@ -255,19 +254,18 @@ def test_work_done_meanwhile_comes_back_in_order_from_a_worker_that_inherited_th
     background = Meanwhile(workers=2)  # one CPU is left to this process: one worker
     first = background.hand(_pid_and_inherited, range(10), size=3)
     second = background.hand(_pid_and_inherited, range(10, 13), size=3)
-    INHERITED["word"] = "set before the workers start"
+    background.inherit["word"] = "given before the start"
     try:
         background.start()
-        INHERITED["word"] = "set after"
+        background.inherit["word"] = "given after"
         got = first() + second()
         late = background.hand(_pid_and_inherited, [99], size=3)()  # handed after start: here
     finally:
         background.close()
-        INHERITED.clear()
     assert [n for n, _, _ in got] == list(range(13))
     assert {pid for _, pid, _ in got} != {os.getpid()} and len({pid for _, pid, _ in got}) == 1
-    assert {word for _, _, word in got} == {"set before the workers start"}
-    assert late == [(99, os.getpid(), "set after")]
+    assert {word for _, _, word in got} == {"given before the start"}
+    assert late == [(99, os.getpid(), "given after")]
 
 
 def test_with_one_cpu_the_work_is_done_when_it_is_collected() -> None:
@@ -275,9 +273,10 @@ def test_with_one_cpu_the_work_is_done_when_it_is_collected() -> None:
 
     background = Meanwhile(workers=1)
     collect = background.hand(_pid_and_inherited, range(4), size=3)
+    background.inherit["word"] = "here"
     background.start()
     assert background.workers == 0
-    assert collect() == [(n, os.getpid(), None) for n in range(4)]
+    assert collect() == [(n, os.getpid(), "here") for n in range(4)]
     background.close()
 
 

@@ -2,4 +2,5 @@ from __future__ import annotations
 
 from cim.cli import run
 
-run()
+if __name__ == "__main__":  # a worker process started by `spawn` imports this too
+    run()

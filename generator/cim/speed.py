@@ -137,16 +137,18 @@ class Meanwhile:
     """Work handed to worker processes, done while this process goes on with something else
     (a build writes its pages meanwhile), and collected when it is needed.
 
-    Work is only queued by :meth:`hand`; :meth:`start` forks the workers and gives it to
-    them, so they inherit everything this process holds at that moment (a signing key is never
-    pickled). One CPU is left to this process: with ``workers`` (default: one per CPU) below
-    two, or without ``fork``, nothing is forked and each piece is done when it is collected."""
+    Work is only queued by :meth:`hand`; :meth:`start` starts the workers and gives it to
+    them. The workers are new processes (``spawn``), not copies of this one: a copy would
+    share this process's memory only until this process changed it, and a build changes all
+    of it while it writes the pages (at 20,000 students a forked worker came to hold 650 MB of
+    its own). What the work needs besides its pieces is put in :attr:`inherit` before the
+    start and read there with :func:`inherited`. One CPU is left to this process: with
+    ``workers`` (default: one per CPU) below two, nothing is started and each piece is done
+    when it is collected."""
 
     def __init__(self, workers: int | None = None) -> None:
-        import multiprocessing as mp
-
-        count = (workers if workers is not None else (os.cpu_count() or 1)) - 1
-        self.workers = count if "fork" in mp.get_all_start_methods() else 0
+        self.workers = (workers if workers is not None else (os.cpu_count() or 1)) - 1
+        self.inherit: dict[str, Any] = {}  # sent to each worker as it starts (pickled)
         self._queued: list[tuple[Callable[[Any], list[Any]], Any, bool]] = []
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[int, Future[list[Any]]] = {}
@@ -184,9 +186,9 @@ class Meanwhile:
 
         self._pool = ProcessPoolExecutor(
             self.workers,
-            mp_context=mp.get_context("fork"),
-            initializer=_end_with_parent,
-            initargs=(os.getpid(),),
+            mp_context=mp.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(os.getpid(), self.inherit),
         )
         pool = self._pool
         order = sorted(range(len(self._queued)), key=lambda n: not self._queued[n][2])
@@ -199,6 +201,7 @@ class Meanwhile:
         if n in self._futures:
             return self._futures[n].result()
         work, piece, _ = self._queued[n]  # work handed after start() is done here
+        _INHERITED.update(self.inherit)
         return work(piece)
 
     def close(self, *, cancel: bool = False) -> None:
@@ -208,11 +211,21 @@ class Meanwhile:
             self._pool.shutdown(wait=True, cancel_futures=cancel)
 
 
-def _end_with_parent(parent: int) -> None:
-    """In a worker: end it when the process that started it has ended (a worker would
-    otherwise wait for work forever, holding its parent's output open)."""
+_INHERITED: dict[str, Any] = {}  # in a worker: what its Meanwhile was given to inherit
+
+
+def inherited(name: str) -> Any:
+    """What the :class:`Meanwhile` that handed this work put in its ``inherit`` as ``name``."""
+    return _INHERITED[name]
+
+
+def _start_worker(parent: int, inherit: dict[str, Any]) -> None:
+    """In a new worker: take what it inherits, and end it when the process that started it
+    has ended (it would otherwise wait for work for ever, holding its parent's output open)."""
     import threading
     import time
+
+    _INHERITED.update(inherit)
 
     def watch() -> None:
         while os.getppid() == parent:

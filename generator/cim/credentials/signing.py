@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
-from cim.credentials.badge import Issuing, dumps, kept_proofs, sign, stamp
-from cim.speed import Meanwhile
+from cim.credentials.badge import Issuing, dumps, kept_proofs, sign, sign_with, stamp
+from cim.speed import Meanwhile, inherited
 
 
 def sign_all(
@@ -80,12 +81,13 @@ def texts_meanwhile(
     so that thousands of credentials are never all in this process's memory."""
     kept = _text_files(jobs, issuing, cache)
     missing = [n for n, where in enumerate(kept) if where is None or not where.is_file()]
-    _SIGNING.update(issuing=issuing, cache=cache)
+    # The key reaches the worker through the pipe between the two processes, never a file.
+    private = issuing.signer.key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    meanwhile.inherit["signing"] = (private, issuing.method, cache)
     signing = meanwhile.hand(_sign_and_keep, [(*jobs[n], kept[n]) for n in missing], size=16)
 
     def collected() -> list[bytes | Path]:
         made = dict(zip(missing, signing(), strict=True))
-        _SIGNING.clear()
         texts: list[bytes | Path] = []
         for n, where in enumerate(kept):
             text = made.get(n) or where
@@ -123,9 +125,11 @@ def _sign_and_keep(
 ) -> list[bytes | None]:
     """In a worker: each credential signed and its text kept (then None: the file is read
     where it is needed), or the text itself when there is nowhere to keep it."""
+    private, method, cache = inherited("signing")
+    key = Ed25519PrivateKey.from_private_bytes(private)
     made: list[bytes | None] = []
     for document, day, where in jobs:
-        text = _keep(dumps(sign(document, _SIGNING["issuing"], day, _SIGNING["cache"])), where)
+        text = _keep(dumps(sign_with(document, key, method, stamp(day), cache)), where)
         made.append(None if where is not None else text)
     return made
 
