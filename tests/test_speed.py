@@ -377,3 +377,29 @@ def test_a_build_keeps_the_heap_frozen_through_every_language_and_thaws_at_its_e
     assert (tmp_path / "site/sv/index.html").is_file()
     assert frozen_at_start["sv"] >= frozen_at_start["en"] > 0  # not thawed in between
     assert gc.get_freeze_count() == 0
+
+
+def _slowly(items: list[int]) -> list[tuple[int, int]]:
+    import time
+
+    time.sleep(0.1)
+    return [(n, os.getpid()) for n in items]
+
+
+def test_this_process_helps_with_the_pieces_no_worker_has_begun() -> None:
+    """When the pages are written and work is left, this process does the last pieces while
+    the worker goes on from the first: every result once, in order."""
+    from cim.speed import Meanwhile
+
+    background = Meanwhile(workers=2)
+    collect = background.hand(_slowly, range(40), size=1)
+    background.start()
+    try:
+        background.help()
+        done = collect()
+    finally:
+        background.close()
+    assert [n for n, _ in done] == list(range(40))
+    here = [n for n, pid in done if pid == os.getpid()]
+    assert here and here == list(range(40 - len(here), 40))  # the last ones, not the first
+    assert len(here) < 40  # the worker did the first ones meanwhile

@@ -54,6 +54,7 @@ fewer, and left out then).
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
@@ -152,6 +153,8 @@ class Meanwhile:
         self._queued: list[tuple[Callable[[Any], list[Any]], Any, bool]] = []
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[int, Future[list[Any]]] = {}
+        self._helped: dict[int, list[Any]] = {}  # pieces done here (help)
+        self._order: list[int] = []  # the pieces in the order they were given out
 
     def hand(
         self,
@@ -192,12 +195,31 @@ class Meanwhile:
         )
         pool = self._pool
         order = sorted(range(len(self._queued)), key=lambda n: not self._queued[n][2])
+        self._order = order
         for n in order:
-            work, piece, urgent = self._queued[n]
-            self._futures[n] = pool.submit(work, piece)
-            self._queued[n] = (work, None, urgent)  # the pool lets it go once it is done
+            work, piece, _ = self._queued[n]
+            self._futures[n] = future = pool.submit(work, piece)
+            future.add_done_callback(functools.partial(self._let_go, n))
+
+    def _let_go(self, n: int, future: Future[list[Any]]) -> None:
+        """Once a worker has done a piece, nothing keeps what it was handed."""
+        if not future.cancelled():
+            work, _, urgent = self._queued[n]
+            self._queued[n] = (work, None, urgent)
+
+    def help(self) -> None:
+        """Do here the pieces no worker has begun, the last first, while the workers go on
+        from the first (for when this process has nothing else left to do)."""
+        for n in reversed(self._order):
+            if not self._futures[n].cancel():
+                break  # a worker has it, and every piece given out before it
+            work, piece, _ = self._queued[n]
+            _INHERITED.update(self.inherit)
+            self._helped[n] = work(piece)
 
     def _result(self, n: int) -> list[Any]:
+        if n in self._helped:
+            return self._helped.pop(n)
         if n in self._futures:
             return self._futures[n].result()
         work, piece, _ = self._queued[n]  # work handed after start() is done here

@@ -177,6 +177,7 @@ def issue(
 
         def collected() -> Made:
             try:
+                workers.help()  # the pages are written: this process lends a hand
                 return collect()
             finally:
                 workers.close()
