@@ -63,7 +63,7 @@ from dataclasses import fields
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, TypeVar
 
-if TYPE_CHECKING:  # multiprocessing takes 40 ms to import: only a build that forks needs it
+if TYPE_CHECKING:  # multiprocessing takes 40 ms to import: only work handed to workers needs it
     from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
