@@ -669,8 +669,13 @@ def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
         )
 
     def contents(c: certificates.Certificates) -> tuple[object, ...]:
-        files = {uri: path.read_bytes() for uri, path in c.files.items()}
-        return dict(c.data), files, dict(c.private), dict(c.qr)
+        data, files, private = dict(c.data), dict(c.files), dict(c.private)
+        if c.later is not None:  # what was made meanwhile, waited for
+            made, drawn, kept_apart = c.later.collect()
+            data.update((u, v if isinstance(v, bytes) else v.read_bytes()) for u, v in made.items())
+            files.update(drawn)
+            private.update(kept_apart)
+        return data, {u: p.read_bytes() for u, p in files.items()}, private, dict(c.qr)
 
     at_once = issue(tmp_path / "one", None)
     background = Meanwhile(workers=2)
@@ -683,7 +688,7 @@ def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
     address = next(iter(at_once.qr))
     assert later.qr[address] == at_once.qr[address]  # waits for its few codes only
     assert later.qr.get("https://elsewhere.example/#verify", b"") == b""
-    assert contents(later.finished()) == contents(at_once)
+    assert contents(later) == contents(at_once)
     credentials = [uri for uri in at_once.data if uri.endswith("/credential.json")]
     assert len(at_once.private) == 1 and len(at_once.files) == 2 * len(credentials) == 6
 
@@ -691,7 +696,7 @@ def test_certificates_made_while_the_pages_are_written_equal_those_made_at_once(
     again = issue(tmp_path / "two", kept)
     kept.start()
     assert not kept._futures  # every credential and card was kept: no worker started
-    assert contents(again.finished()) == contents(at_once)
+    assert contents(again) == contents(at_once)
 
 
 def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(

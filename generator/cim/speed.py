@@ -213,16 +213,18 @@ class Meanwhile:
         for n in reversed(self._order):
             if not self._futures[n].cancel():
                 break  # a worker has it, and every piece given out before it
-            work, piece, _ = self._queued[n]
-            _INHERITED.update(self.inherit)
-            self._helped[n] = work(piece)
+            self._helped[n] = self._here(n)
 
     def _result(self, n: int) -> list[Any]:
         if n in self._helped:
             return self._helped.pop(n)
         if n in self._futures:
             return self._futures[n].result()
-        work, piece, _ = self._queued[n]  # work handed after start() is done here
+        return self._here(n)  # work handed after start(), or with no worker
+
+    def _here(self, n: int) -> list[Any]:
+        """Piece ``n`` done in this process, with what a worker would have inherited."""
+        work, piece, _ = self._queued[n]
         _INHERITED.update(self.inherit)
         return work(piece)
 

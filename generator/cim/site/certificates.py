@@ -52,20 +52,6 @@ class Certificates:
     private: Mapping[str, bytes]  # credentials kept off the site, by file name
     later: Later | None = None  # credentials and cards made while the pages are written
 
-    def finished(self) -> Certificates:
-        """These certificates with what was made meanwhile added (waiting for it)."""
-        if self.later is None:
-            return self
-        data, files, private = self.later.collect()
-        texts = {uri: v if isinstance(v, bytes) else v.read_bytes() for uri, v in data.items()}
-        return Certificates(
-            self.issuing,
-            {**self.data, **texts},
-            {**self.files, **files},
-            self.qr,
-            {**self.private, **private},
-        )
-
 
 # Long because signing, cards, QR codes and the issuer's files are one transaction over the same
 # awards.
