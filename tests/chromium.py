@@ -8,7 +8,9 @@ import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+import time
+import warnings
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -94,3 +96,57 @@ def serve_as(
         )
 
     context.route(base + "**", handle)
+
+
+def verdict_after(page: Any, press: Callable[[], object] | None = None) -> str:
+    """Press Verify (or look a number up: ``press``; None when the page checks by itself) and
+    wait for the verdict; returns its outcome (``data-outcome``).
+
+    Every file a check reads is served by this test process's route handlers; in CI they have
+    more than once not answered (a verdict never came). verify.js gives up on a server after 15
+    seconds and tells the reader to try again, and so does this, once, with a warning naming
+    every request the page made, so the hang is seen and can be traced. A verdict that does not
+    come at all fails after 40 seconds, with the same record."""
+    log: list[str] = []
+    started = time.monotonic()
+
+    def note(what: str) -> None:
+        log.append(f"{time.monotonic() - started:6.2f} s {what}")
+
+    listeners: dict[str, Callable[[Any], None]] = {
+        "request": lambda r: note(f"asked {r.url}"),
+        "requestfinished": lambda r: note(f"answered {r.url}"),
+        "requestfailed": lambda r: note(f"failed {r.url}: {r.failure}"),
+        "console": lambda m: note(f"console {m.type}: {m.text}"),
+        "pageerror": lambda e: note(f"script error: {e}"),
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
+    try:
+        for attempt in (1, 2):
+            if press is not None:
+                press()
+            outcome = _outcome(page, log)
+            text = page.inner_text("#verify")
+            if "did not answer within" not in text or press is None or attempt == 2:
+                return outcome
+            warnings.warn(
+                "\n".join(["verdict asked for again: a server did not answer.", text, *log]),
+                stacklevel=2,
+            )
+        raise AssertionError("unreachable")
+    finally:
+        for event, listener in listeners.items():
+            page.remove_listener(event, listener)
+
+
+def _outcome(page: Any, log: list[str]) -> str:
+    from playwright.sync_api import TimeoutError as NoVerdict
+
+    section = page.locator("#verify[data-outcome]")
+    try:
+        section.wait_for(timeout=40_000)
+    except NoVerdict:
+        did = "\n".join(log)
+        raise AssertionError(f"no verdict within 40 s; what the page did:\n{did}") from None
+    return section.get_attribute("data-outcome") or ""

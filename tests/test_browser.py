@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from chromium import CHROMIUM, browser_or_skip, serve_as, served
+from chromium import CHROMIUM, browser_or_skip, serve_as, served, verdict_after
 from conftest import ROOT
 
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -246,13 +246,6 @@ def test_a_chosen_colour_scheme_is_kept_on_the_next_page(browser: Any, server: s
     page.close()
 
 
-def run_verify_button(page: Any) -> tuple[str, str]:
-    page.locator("button[data-cim-verify]").click()
-    section = page.locator("#verify[data-result]")
-    section.wait_for(timeout=15_000)
-    return section.get_attribute("data-result") or "", page.inner_text("#verify")
-
-
 def verified_demo_page(
     browser: Any, server: str, built: tuple[Path, str], path: str
 ) -> tuple[Any, Any]:
@@ -262,9 +255,7 @@ def verified_demo_page(
     serve_as(context, "https://cim.example.org/", built[0])
     page = context.new_page()
     page.goto(server + path, wait_until="networkidle")
-    section = page.locator("#verify[data-outcome]")
-    section.wait_for(timeout=15_000)
-    assert section.get_attribute("data-outcome") == "not-official"
+    assert verdict_after(page) == "not-official"
     return context, page
 
 
@@ -304,8 +295,10 @@ def test_certificate_prints_on_exactly_one_a4_page(
     # Bilingual in both languages: the longest names and the revoked one, in each.
     students = ("anna-lind", "fatima-hassan", "lucas-moreau", "sv-anna-lind", "sv-lucas-moreau")
     for student in students:
-        where = f"sv/certificates/{student[3:]}/" if student.startswith("sv-") else (
-            f"certificates/{student}/"
+        where = (
+            f"sv/certificates/{student[3:]}/"
+            if student.startswith("sv-")
+            else (f"certificates/{student}/")
         )
         page, _ = open_page(browser, server + where)
         pdf = tmp_path / f"{student}.pdf"
@@ -346,26 +339,70 @@ def test_check_page_looks_a_number_up_and_reads_a_dropped_file(
     problems: list[str] = []
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.goto(server + "check/", wait_until="networkidle")
-    section = page.locator("#verify[data-outcome]")
-    page.fill("input[name=number]", "cim-2026-0002")
-    page.click("form[data-cim-lookup] button[type=submit]")
-    section.wait_for(timeout=15_000)
-    assert section.get_attribute("data-outcome") == "not-official"  # the demo's development key
+
+    def look_up(number: str) -> None:
+        page.fill("input[name=number]", number)
+        page.click("form[data-cim-lookup] button[type=submit]")
+
+    # the demo's development key
+    assert verdict_after(page, lambda: look_up("cim-2026-0002")) == "not-official"
     assert "The School's keys were read from cim.example.org." in page.inner_text("#verify")
 
-    page.fill("input[name=number]", "CIM-2025-0001")  # awarded, but not published
-    page.click("form[data-cim-lookup] button[type=submit]")
-    page.locator("#verify[data-outcome=unchecked]").wait_for(timeout=15_000)
+    # awarded, but not published
+    assert verdict_after(page, lambda: look_up("CIM-2025-0001")) == "unchecked"
     assert "No published certificate has the number CIM-2025-0001" in page.inner_text("#verify")
 
     credential = tmp_path / "CIM-2026-0001.json"
     doc = json.loads((built[0] / "certificates/anna-lind/credential.json").read_text())
     doc["credentialSubject"]["narrative"] += " "
     credential.write_text(json.dumps(doc))
-    page.set_input_files("input[type=file]", str(credential))
-    page.locator("#verify[data-outcome=changed]").wait_for(timeout=15_000)
+
+    def drop() -> None:
+        page.set_input_files("input[type=file]", str(credential))
+
+    assert verdict_after(page, drop) == "changed"
     assert "Changed since it was signed." in page.inner_text("#verify")
     assert problems == []
+    context.close()
+
+
+def test_a_server_that_never_answers_ends_the_check_and_verify_can_be_pressed_again(
+    browser: Any, server: str, built: tuple[Path, str]
+) -> None:
+    """The School's keys never come: after 15 seconds (the page's clock is run on) the check
+    ends as "could not be completed", says which host did not answer and what to do, and
+    never calls the certificate invalid; pressing Verify again, with the host back, works."""
+    context = browser.new_context()
+    serve_as(context, "https://cim.example.org/", built[0])
+    held: list[Any] = []
+
+    def hold(route: Any) -> None:  # never answered
+        held.append(route)
+
+    context.route("https://cim.example.org/.well-known/did.json", hold)
+    page = context.new_page()
+    page.clock.install()
+    page.goto(server + "certificates/anna-lind/", wait_until="load")
+    page.click("button[data-cim-verify]")
+    page.wait_for_function("() => document.querySelector('#verify').textContent.includes('Check')")
+    page.wait_for_timeout(200)  # the request reaches the route
+    assert len(held) == 1
+    assert page.locator("#verify").get_attribute("data-outcome") is None
+    page.clock.run_for(14_000)
+    assert page.locator("#verify").get_attribute("data-outcome") is None  # still waiting
+    page.clock.run_for(1_100)
+    section = page.locator("#verify[data-outcome]")
+    section.wait_for(timeout=15_000)
+    assert section.get_attribute("data-outcome") == "unchecked"
+    text = page.inner_text("#verify")
+    assert "cim.example.org did not answer within 15 seconds; try again in a few minutes" in text
+    assert "It is not confirmed: see why below." in text
+    assert "not valid" not in text
+    assert page.locator("button[data-cim-verify]").is_enabled()
+
+    context.unroute("https://cim.example.org/.well-known/did.json", hold)
+    # the demo key
+    assert verdict_after(page, lambda: page.click("button[data-cim-verify]")) == "not-official"
     context.close()
 
 
@@ -393,8 +430,7 @@ def test_verdicts_and_controls_pass_axe_in_both_colour_schemes(
         page.goto(server + uri, wait_until="networkidle")
         expected = "slate" if scheme == "dark" else "default"
         assert page.get_attribute("body", "data-md-color-scheme") == expected
-        action()
-        page.locator("#verify[data-outcome]").wait_for(timeout=15_000)
+        verdict_after(page, action)
         page.screenshot(path=str(ARTIFACTS / f"verified-{uri.split('/')[0]}-{scheme}.png"))
         page.add_script_tag(path=str(AXE))
         result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")

@@ -15,7 +15,7 @@ import pytest
 
 from cim.site.palette import PALETTE
 
-from chromium import CHROMIUM, browser_or_skip, serve_as, served
+from chromium import CHROMIUM, browser_or_skip, serve_as, served, verdict_after
 from conftest import ROOT
 
 AXE = ROOT / "tests/browser/node_modules/axe-core/axe.min.js"
@@ -127,8 +127,7 @@ def test_the_statement_page_passes_axe_and_prints_on_one_page(
         assert len(reader.pages) == 1
         text = " ".join(unicodedata.normalize("NFKC", reader.pages[0].extract_text()).split())
         assert "Statement of CIM points" in text and "It is not the certificate" in text
-    page.click("button[data-cim-verify]")
-    page.locator("#verify[data-outcome]").wait_for(timeout=15_000)
+    verdict_after(page, lambda: page.click("button[data-cim-verify]"))
     verdict = page.inner_text("#verify")  # a development build: the same words as cim verify
     assert "The signature is intact, but this is not an official statement." in verdict
     assert "No later statement replaces it." in verdict

@@ -14,8 +14,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +24,7 @@ import verdicts
 from cim.cli import main
 from cim.credentials import keys
 
-from chromium import serve_as, served
+from chromium import serve_as, served, verdict_after
 from conftest import ROOT, TODAY, build_copy, copy_repo
 
 NOW = f"{TODAY}T12:00:00Z"
@@ -141,36 +139,9 @@ def browser() -> Iterator[Any]:
 
 
 def browser_verdict(browser: Any, case: verdicts.Case) -> tuple[str, str]:
-    """The Verify button's verdict on the case's page. Every file the check reads is served
-    by this test process's route handlers, which wait their turn when both CI workers run
-    browsers; twice in CI the verdict never came (both times the second page of a fresh
-    browser). A verdict that does not come within 30 s is asked for once more in a new
-    context, and what the first attempt requested, loaded and logged is reported as a
-    warning, so that the hang is seen and can be traced."""
-    from playwright.sync_api import TimeoutError as NoVerdict
-
-    log: list[str] = []
-    try:
-        return _verdict_in_new_context(browser, case, log)
-    except NoVerdict:
-        warnings.warn(
-            f"no verdict within 30 s for {case.name}; asked again. The first attempt:\n"
-            + "\n".join(log),
-            stacklevel=1,
-        )
-        return _verdict_in_new_context(browser, case, [])
-
-
-def _verdict_in_new_context(browser: Any, case: verdicts.Case, log: list[str]) -> tuple[str, str]:
+    """The Verify button's verdict on the case's page (the School's files served by this
+    test process, as the case has them)."""
     context = browser.new_context()
-    started = time.monotonic()
-
-    def note(what: str) -> None:
-        log.append(f"{time.monotonic() - started:6.2f} s {what}")
-
-    context.on("request", lambda r: note(f"asked {r.url}"))
-    context.on("requestfinished", lambda r: note(f"answered {r.url}"))
-    context.on("requestfailed", lambda r: note(f"failed {r.url}: {r.failure}"))
     try:
         serve_as(context, verdicts.SCHOOL_URL, case.site, case.school_overrides)
         page_uri = case.credential_uri
@@ -188,15 +159,9 @@ def _verdict_in_new_context(browser: Any, case: verdicts.Case, log: list[str]) -
                 ),
             )
         page = context.new_page()
-        page.on("console", lambda m: note(f"console {m.type}: {m.text}"))
-        page.on("pageerror", lambda e: note(f"script error: {e}"))
         page.clock.set_fixed_time(NOW)
         page.goto(base + f"{case.kind}/{case.student}/", wait_until="networkidle")
-        note("page loaded; Verify clicked")
-        page.locator("button[data-cim-verify]").click()
-        section = page.locator("#verify[data-outcome]")
-        section.wait_for(timeout=30_000)
-        outcome = section.get_attribute("data-outcome") or ""
+        outcome = verdict_after(page, page.locator("button[data-cim-verify]").click)
         return outcome, page.inner_text("#verify")
     finally:
         context.close()

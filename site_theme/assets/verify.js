@@ -45,10 +45,27 @@
       .then(function (d) { return new Uint8Array(d); });
   }
 
+  /* How long a server may take to answer (the same as `cim verify`'s). A server that never
+     answers ends the check with "could not be completed", never with "Checking…" for ever. */
+  var PATIENCE_SECONDS = 15;
+
   function fetchJson(url) {
-    return fetch(url, { cache: "no-store" }).then(function (r) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, PATIENCE_SECONDS * 1000);
+    return fetch(url, { cache: "no-store", signal: controller.signal }).then(function (r) {
       if (!r.ok) { throw new Error(url + " answered " + r.status); }
       return r.json();
+    }).then(function (value) {
+      clearTimeout(timer);
+      return value;
+    }, function (error) {
+      clearTimeout(timer);
+      if (error && error.name === "AbortError") {
+        var host = "";
+        try { host = new URL(url, location.href).host; } catch (e) { host = url; }
+        throw new Error(host + " did not answer within " + PATIENCE_SECONDS + " seconds; try again in a few minutes");
+      }
+      throw error;
     });
   }
 
@@ -335,7 +352,8 @@
     verdict.textContent = headline + " " + keysAt.replace("{host}", result.host);
     if (!ok && result.outcome !== "not-official") {
       var after = { revoked: words(section, "after-revoked", "It is no longer valid."),
-                    superseded: words(section, "after-superseded", "Ask the holder for the newest statement.") };
+                    superseded: words(section, "after-superseded", "Ask the holder for the newest statement."),
+                    unchecked: words(section, "after-unchecked", "It is not confirmed: see why below.") };
       verdict.textContent = headline + " " + (after[result.outcome] || words(section, "after-invalid", "It is not valid: see the failed check below."));
     }
     section.setAttribute("data-outcome", result.outcome);
@@ -352,7 +370,8 @@
   }
 
   function capable() {
-    return !!(window.crypto && crypto.subtle && typeof DecompressionStream === "function");
+    return !!(window.crypto && crypto.subtle && typeof DecompressionStream === "function" &&
+              typeof AbortController === "function");
   }
 
   function unable(section, school) {
