@@ -73,6 +73,7 @@ def test(args: list[str]) -> int:
     ensure_browser_tools()
     for step in (
         [BIN / "ruff", "check", "."],
+        [BIN / "ruff", "format", "--check", "."],
         [BIN / "mypy"],
     ):
         code = _run(*step)

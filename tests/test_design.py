@@ -55,8 +55,7 @@ def test_the_demo_choices_are_valid(repo: Path) -> None:
         (
             "      date: 2025-01-27\n    - activity: guest-lecture",
             "      date: 2025-01-28\n    - activity: guest-lecture",
-            "no entry of 'exchange-semester' is dated 2025-01-28; its entries are dated "
-            "2025-01-27",
+            "no entry of 'exchange-semester' is dated 2025-01-28; its entries are dated 2025-01-27",
         ),
         ("accent: teal", "accent: '#ff00ff'", "accent"),
         ("  headline: Nurse", "  headline: <b>Nurse", ""),  # text is data: allowed, escaped

@@ -84,5 +84,5 @@ def test_the_swedish_page_says_it_in_swedish(tmp_path: Path) -> None:
     assert _sections(ROOT)["cohort-programme"].points_lang == ""
     site = site_plan(ROOT, today=dt.date.fromisoformat(TODAY), cache=tmp_path / "cache", workers=1)
     html = site.render("rules.md", "sv")
-    assert "<h2 id=\"categories\">Kategorier och gränser</h2>" in html
+    assert '<h2 id="categories">Kategorier och gränser</h2>' in html
     assert '<ul lang="en"><li>At least one activity' in html

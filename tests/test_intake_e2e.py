@@ -47,8 +47,10 @@ def validate_branch(repo: Path, branch: str, tmp: Path) -> int:
 
 
 def allowed_for(repo: Path, branch: str, author: int) -> bool:
-    changes = [Change(path, {"A": "added", "M": "modified"}[s]) for s, path, _ in
-               gitrepo.changed(repo, "main", branch)]
+    changes = [
+        Change(path, {"A": "added", "M": "modified"}[s])
+        for s, path, _ in gitrepo.changed(repo, "main", branch)
+    ]
     new = {
         pid: gitrepo.owner_in(gitrepo.blob(repo, branch, f"portfolios/{pid}/portfolio.yml"))
         for pid in {c.path.split("/")[1] for c in changes}
@@ -138,8 +140,18 @@ def test_ids_never_collide(repo: Path, tmp_path: Path) -> None:
     listing.write_text(f"{'0' * 40}\trefs/heads/intake/anna-lind-2/issue-41\n")
     third = tmp_path / "third.json"
     third.write_text(json.dumps({**other, "issue": {**other["issue"], "number": 43}}))
-    args = ["intake", str(third), "--repo", str(repo), "--out", str(tmp_path / "3"),
-            "--branches", str(listing), "--today", TODAY]
+    args = [
+        "intake",
+        str(third),
+        "--repo",
+        str(repo),
+        "--out",
+        str(tmp_path / "3"),
+        "--branches",
+        str(listing),
+        "--today",
+        TODAY,
+    ]
     assert main(args) == 0
     assert (tmp_path / "3/branch.txt").read_text().strip() == "intake/anna-lind-3/issue-43"
 
@@ -251,6 +263,18 @@ def test_the_checked_in_forms_are_up_to_date(tmp_path: Path) -> None:
     fields = {f.get("id"): f for f in form["body"]}
     assert "Your own choice" not in json.dumps(fields["activity"])
     assert "(own-choice)" in fields["activity"]["attributes"]["options"][-1]
-    assert set(fields) >= {"activity", "date", "reflection", "evidence", "caption", "kind",
-                           "private", "country", "title", "category", "aims", "claim"}
+    assert set(fields) >= {
+        "activity",
+        "date",
+        "reflection",
+        "evidence",
+        "caption",
+        "kind",
+        "private",
+        "country",
+        "title",
+        "category",
+        "aims",
+        "claim",
+    }
     assert PORTFOLIOS_DIR not in json.dumps(form)

@@ -110,7 +110,7 @@ def test_modules_stay_readable(path: Path) -> None:
     doc = ast.get_docstring(ast.parse(text)) or ""
     assert lines <= MAX_LINES or "long because" in doc, (
         f"{path.relative_to(ROOT)} has {lines} lines; split it by concern, or say in its "
-        "docstring why it is long (\"long because …\")"
+        'docstring why it is long ("long because …")'
     )
 
 

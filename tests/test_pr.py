@@ -317,8 +317,11 @@ def test_a_form_made_pull_request_is_decided_for_the_issue_author(
     pr = {
         "user": {"login": "github-actions[bot]", "id": 41898282, "type": "Bot"},
         "changed_files": len(files),
-        "head": {"sha": git(repo, "rev-parse", "pr").strip(), "ref": "intake/nora-new/issue-7",
-                 "repo": same},
+        "head": {
+            "sha": git(repo, "rev-parse", "pr").strip(),
+            "ref": "intake/nora-new/issue-7",
+            "repo": same,
+        },
         "base": {"repo": same},
     }
     issue = {"number": 7, "user": {"login": "nora", "id": NEWCOMER}}
@@ -330,9 +333,19 @@ def test_a_form_made_pull_request_is_decided_for_the_issue_author(
         path.unlink(missing_ok=True)
         if issue_data is not None:
             path.write_text(json.dumps(issue_data))
-        args = ["ownership", "--repo", str(repo), "--base", "main", "--pr",
-                str(tmp_path / "pr.json"), "--files", str(tmp_path / "files.json"),
-                "--intake-issue", str(path)]
+        args = [
+            "ownership",
+            "--repo",
+            str(repo),
+            "--base",
+            "main",
+            "--pr",
+            str(tmp_path / "pr.json"),
+            "--files",
+            str(tmp_path / "files.json"),
+            "--intake-issue",
+            str(path),
+        ]
         with contextlib.redirect_stdout(io.StringIO()):
             return main(args)
 

@@ -36,7 +36,8 @@ def test_entries_that_do_not_count_stay_off_the_public_page(tmp_path: Path) -> N
 def test_aim_bars_share_one_scale_the_threshold_and_say_so(tmp_path: Path) -> None:
     site = site_plan(ROOT, today=DAY, cache=tmp_path / "cache", workers=1)
     report = next(  # a page that shows its chart of aims (a student may hide it)
-        r for r in site.published
+        r
+        for r in site.published
         if r.assessment and r.assessment.by_aim and r.portfolio and r.portfolio.design.aims
     )
     a = report.assessment

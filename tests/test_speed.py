@@ -189,8 +189,17 @@ def test_a_page_that_cannot_be_kept_fails_the_build_when_it_ends(tmp_path: Path)
 @given(
     st.lists(
         st.sampled_from(
-            [' data-search-exclude="1"', "\ndata-search-exclude=\"1\"", ' data-search-x="a b"',
-             "<p>", "text", " ", '"', "data-search-", "&#34;"]
+            [
+                ' data-search-exclude="1"',
+                '\ndata-search-exclude="1"',
+                ' data-search-x="a b"',
+                "<p>",
+                "text",
+                " ",
+                '"',
+                "data-search-",
+                "&#34;",
+            ]
         ),
         max_size=12,
     )
@@ -234,6 +243,7 @@ def test_remembered_translations_render_as_jinjas_own_gettext() -> None:
 
 # --- work done meanwhile (cim.speed.Meanwhile) --------------------------------------------
 
+
 def _pid_and_inherited(items: list[int]) -> list[tuple[int, int, object]]:
     from cim.speed import inherited
 
@@ -246,9 +256,7 @@ def _fails_on_seven(items: list[int]) -> list[int]:
     return items
 
 
-def test_work_done_meanwhile_comes_back_in_order_from_a_new_process_given_what_it_needs() -> (
-    None
-):
+def test_work_done_meanwhile_comes_back_in_order_from_a_new_process_given_what_it_needs() -> None:
     from cim.speed import Meanwhile
 
     background = Meanwhile(workers=2)  # one CPU is left to this process: one worker
@@ -323,9 +331,7 @@ def test_a_worker_ends_when_the_process_that_started_it_ends_without_closing() -
         "os._exit(0)\n"
     )
     started = time.monotonic()
-    done = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30
-    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30)
     assert done.stdout == "started\n", done.stderr
     assert time.monotonic() - started < 15
 

@@ -85,8 +85,12 @@ def test_cim_statement_as_of_a_day_and_superseded_by_the_sites(
     assert "NOT VALID: Superseded by a later statement of 28 November 2026." in out
     # The site's own statement is the newest: only the development key keeps it unofficial.
     code, out, _ = run(
-        "verify", str(built[0] / "statements/anna-lind/credential.json"),
-        "--site", str(built[0]), "--today", TODAY,
+        "verify",
+        str(built[0] / "statements/anna-lind/credential.json"),
+        "--site",
+        str(built[0]),
+        "--today",
+        TODAY,
     )
     assert "✓ No later statement replaces it." in out
     assert "this is a test build, not a statement issued by the School." in out

@@ -24,9 +24,23 @@ def test_the_folder_writer_makes_every_page_without_mkdocs(
 ) -> None:
     out = tmp_path / "plain"
     done = subprocess.run(
-        [sys.executable, "-c", NO_MKDOCS, "build", "--writer", "folder", "--out", str(out),
-         "--repo", str(ROOT), "--today", TODAY],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            NO_MKDOCS,
+            "build",
+            "--writer",
+            "folder",
+            "--out",
+            str(out),
+            "--repo",
+            str(ROOT),
+            "--today",
+            TODAY,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"CIM_CACHE": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stdout + done.stderr
@@ -41,15 +55,17 @@ def test_the_folder_writer_makes_every_page_without_mkdocs(
         }
 
     assert pages(out) == pages(site)
+
     # the same data and the same processed files (evidence copies, cards, credentials)
     def files(root: Path) -> set[str]:
         return {
             p.relative_to(root).as_posix()
             for p in root.rglob("*")
-            if p.is_file() and p.suffix in (".json", ".webp", ".png", ".pdf")
-            and not p.relative_to(root).as_posix().startswith(
-                ("assets/images", "search/", "sv/search/", "sv/assets/")
-            )
+            if p.is_file()
+            and p.suffix in (".json", ".webp", ".png", ".pdf")
+            and not p.relative_to(root)
+            .as_posix()
+            .startswith(("assets/images", "search/", "sv/search/", "sv/assets/"))
         }
 
     assert files(out) == files(site)

@@ -86,8 +86,7 @@ def assert_plain(comment: str) -> None:
 
 @pytest.mark.parametrize("text", STRINGS, ids=lambda s: repr(s[:24]))
 def test_payloads_in_every_free_text_field_stay_data(base: Base, text: str) -> None:
-    fields = {"place": text, "language": text, "reflection": text, "caption": text,
-              "title": text}
+    fields = {"place": text, "language": text, "reflection": text, "caption": text, "title": text}
     plan = plan_activity(issue(activity_body(base, **fields)), _answers(base, fields), base, [])
     comment = message.comment(message.Outcome(plan, ERIK_LOGIN))
     assert_plain(comment)
@@ -106,8 +105,18 @@ def test_payloads_in_every_free_text_field_stay_data(base: Base, text: str) -> N
     one_line = " ".join(text.split())
     assert entry["place"] == one_line and entry["title"] == one_line
     assert entry["reflection"] == "\n".join(line.rstrip() for line in text.strip().split("\n"))
-    assert set(entry) <= {"activity", "title", "date", "claim", "category", "aims", "country",
-                          "place", "language", "reflection"}
+    assert set(entry) <= {
+        "activity",
+        "title",
+        "date",
+        "claim",
+        "category",
+        "aims",
+        "country",
+        "place",
+        "language",
+        "reflection",
+    }
 
 
 def _answers(base: Base, values: dict[str, str]) -> Any:
@@ -131,8 +140,12 @@ def test_payloads_in_fields_that_need_a_value_are_refused_in_plain_words(
 @pytest.mark.parametrize("text", [s for s in STRINGS if len(s) <= 120], ids=lambda s: repr(s[:24]))
 def test_payloads_as_a_name_make_a_safe_id(base: Base, text: str) -> None:
     form = registration_form(base.rules)
-    values = {"name": text, "programme": base.rules.programmes[0].title,
-              "cohort": base.rules.cohorts[0].title, "start": "2025-08-25"}
+    values = {
+        "name": text,
+        "programme": base.rules.programmes[0].title,
+        "cohort": base.rules.cohorts[0].title,
+        "start": "2025-08-25",
+    }
     text_body = body(values, {f.id: f.label for f in form.fields})
     new = Issue("opened", 3, Author("New-Person", NEWCOMER), frozenset({"registration"}), text_body)
     plan = plan_registration(new, answers(text_body, form), base, today=dt.date(2026, 11, 28))
@@ -315,7 +328,6 @@ def test_not_a_form_of_ours(repo: Path, tmp_path: Path) -> None:
 
         with pytest.raises(EventError):
             issue_from_event(broken)
-
 
 
 def test_quoted_text_shows_as_typed() -> None:

@@ -66,8 +66,7 @@ def _cover_refused(portfolio: Portfolio, cover: str) -> str:
         )
     if PurePosixPath(cover).suffix.lower().lstrip(".") not in IMAGE_TYPES:
         return (
-            f"cover '{cover}' is not a photo; choose a JPEG, PNG or WebP image from your "
-            "evidence."
+            f"cover '{cover}' is not a photo; choose a JPEG, PNG or WebP image from your evidence."
         )
     if all(item.private for item in items):
         return (

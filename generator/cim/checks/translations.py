@@ -22,9 +22,11 @@ def check_translations(doc: Document) -> list[Problem]:
     problems = []
     for path, value in _texts(doc.data):
         for lang in missing(value):
-            given = next(k for k in LANGUAGES if value.get(k)) if any(
-                value.get(k) for k in LANGUAGES
-            ) else next(iter(value))
+            given = (
+                next(k for k in LANGUAGES if value.get(k))
+                if any(value.get(k) for k in LANGUAGES)
+                else next(iter(value))
+            )
             problems.append(
                 doc.problem(
                     path,

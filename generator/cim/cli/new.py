@@ -38,7 +38,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     if (args.github is None) != (args.github_id is None):
         raise UsageError(
             "give both --github LOGIN and --github-id NUMBER (find the number at "
-            "https://api.github.com/users/LOGIN, as \"id\")"
+            'https://api.github.com/users/LOGIN, as "id")'
         )
     if args.github is not None and not GITHUB_LOGIN.fullmatch(args.github):
         raise UsageError(f"'{args.github}' is not a GitHub username")
@@ -57,8 +57,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     try:
         # Written by a round-trip YAML library and read back: a name with quotes, colons or
         # a leading symbol is written so that it reads as the same text.
-        text = new_portfolio(values, f"{PORTFOLIOS_DIR}/{args.id}/{PORTFOLIO_FILE}",
-                             keep_examples=True)
+        text = new_portfolio(
+            values, f"{PORTFOLIOS_DIR}/{args.id}/{PORTFOLIO_FILE}", keep_examples=True
+        )
     except WriteError as exc:
         raise UsageError(f"the portfolio could not be written: {exc}") from None
     (folder / "evidence").mkdir(parents=True)

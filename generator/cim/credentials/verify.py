@@ -456,7 +456,9 @@ def _check_newest(doc: dict[str, Any], fetch: Fetch, verdict: Verdict, host: str
     base, student, day = found
     if host and urlsplit(base).netloc != host:
         return verdict.stop(
-            "unchecked", "newest", f"Its address is not at the issuer's {host}, so whether a "
+            "unchecked",
+            "newest",
+            f"Its address is not at the issuer's {host}, so whether a "
             "later statement replaces it cannot be checked.",
         )
     try:
@@ -471,8 +473,7 @@ def _check_newest(doc: dict[str, Any], fetch: Fetch, verdict: Verdict, host: str
         return verdict.stop(
             "superseded",
             "newest",
-            f"{words} Ask the holder for the newest one, at "
-            f"{base}{statement.page_uri(student)}.",
+            f"{words} Ask the holder for the newest one, at {base}{statement.page_uri(student)}.",
             detail=words,
         )
     verdict.add("newest", True, "No later statement replaces it.")

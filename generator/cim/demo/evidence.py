@@ -195,4 +195,3 @@ def make_evidence(
                     )
                 written.append(target)
     return written
-

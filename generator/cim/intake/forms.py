@@ -70,8 +70,12 @@ def cohort_options(rules: Rules) -> tuple[str, ...]:
     return tuple(c.title for c in (*default, *others))
 
 
+# The forms' fields are laid out as a table (a field in two or three lines), not by the
+# formatter's one-argument-a-line.
+# fmt: off
 def registration_form(rules: Rules) -> Form:
-    """"Register for CIM": who you are and what you study; your GitHub account is known."""
+    """The form "Register for CIM": who you are and what you study; your GitHub account is
+    known."""
     fields = [
         Field("name", "Your full name", "input", "As it should appear on your certificate.",
               "Anna Lind", required=True),
@@ -111,6 +115,7 @@ def registration_form(rules: Rules) -> Form:
         ),
         fields=tuple(fields),
     )
+# fmt: on
 
 
 def _minimum_words(catalogue: Catalogue) -> str:
@@ -149,8 +154,9 @@ def _both(english: str, swedish: str) -> str:
     return english if swedish == english else f"{english} · {swedish}"
 
 
+# fmt: off
 def activity_form(rules: Rules, catalogue: Catalogue) -> Form:
-    """"Add an activity": one entry of the student's portfolio, with its evidence."""
+    """The form "Add an activity": one entry of the student's portfolio, with its evidence."""
     activities = tuple(activity_options(catalogue))
     fields = [
         Field("activity", "Activity", "dropdown",
@@ -224,6 +230,7 @@ def _own_choice_fields(rules: Rules) -> list[Field]:
               + (f"At most {own.max_points}; " if own.max_points else "")
               + "the reviewer decides.", "10"),
     ]
+# fmt: on
 
 
 def _element(f: Field) -> dict[str, Any]:

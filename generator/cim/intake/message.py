@@ -40,18 +40,21 @@ def comment(o: Outcome) -> str:
     plan = o.plan
     hello = f"Hello @{o.login}!"  # the login comes from GitHub, not from the form
     if not plan.ok:
-        return "\n".join(
-            [
-                hello,
-                "",
-                "**Nothing was created yet.** Please fix this first:",
-                "",
-                *_items(plan.refused),
-                "",
-                "To fix it, edit this issue (the ⋯ menu at the top right of your text → "
-                "Edit) and save: it is read again every time you save.",
-            ]
-        ) + "\n"
+        return (
+            "\n".join(
+                [
+                    hello,
+                    "",
+                    "**Nothing was created yet.** Please fix this first:",
+                    "",
+                    *_items(plan.refused),
+                    "",
+                    "To fix it, edit this issue (the ⋯ menu at the top right of your text → "
+                    "Edit) and save: it is read again every time you save.",
+                ]
+            )
+            + "\n"
+        )
     what = "registration" if plan.kind == "register" else "activity"
     lines = [hello, "", f"**Your {what} is ready for an administrator to approve.**", ""]
     lines += _items(plan.done)

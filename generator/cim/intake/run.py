@@ -78,7 +78,10 @@ def _git(repo: Path, *args: str, data: bytes | None = None, env: Mapping[str, st
 def pending(repo: Path, names: Sequence[str]) -> dict[str, int]:
     """Open proposals: portfolio id → issue number, from local and given branch names."""
     local = _git(
-        repo, "for-each-ref", "--format=%(refname)", "refs/heads/intake/",
+        repo,
+        "for-each-ref",
+        "--format=%(refname)",
+        "refs/heads/intake/",
         "refs/remotes/origin/intake/",
     ).split()
     found: dict[str, int] = {}

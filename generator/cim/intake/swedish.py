@@ -49,8 +49,11 @@ FIELDS = {
         "Landets namn på engelska, till exempel Sweden. Aktiviteter utomlands räknas från det "
         "landet.",
     ),
-    "publish": ("Publicering", "Kryssa i om du går med på att din portfolio visas på den öppna "
-                "CIM-webbplatsen. Du kan ändra det senare."),
+    "publish": (
+        "Publicering",
+        "Kryssa i om du går med på att din portfolio visas på den öppna "
+        "CIM-webbplatsen. Du kan ändra det senare.",
+    ),
     "activity": (
         "Aktivitet",
         "Välj aktiviteten i katalogen. Finns den inte med? Välj det sista valet och svara på "
@@ -83,8 +86,10 @@ FIELDS = {
         "Kryssa i för att hålla underlaget privat: granskarna ser det, den öppna webbplatsen "
         "aldrig.",
     ),
-    "title": ("Egen aktivitet: vad du gjorde", "Bara för en aktivitet som du har utformat "
-              "själv: en kort titel."),
+    "title": (
+        "Egen aktivitet: vad du gjorde",
+        "Bara för en aktivitet som du har utformat själv: en kort titel.",
+    ),
     "category": ("Egen aktivitet: kategori", "Bara för en aktivitet som du har utformat själv."),
     "aims": (
         "Egen aktivitet: målen den utvecklar",

@@ -66,6 +66,7 @@ def measured(unit: str, first: dt.date, last: dt.date) -> float | None:
         return calendar_months(first, last)
     return None
 
+
 LOCATIONS = ("home", "abroad", "online")
 # How each place reads inside a sentence ("abroad", "at home"), the one source of these words.
 LOCATION_WORDS = {"home": "at home", "abroad": "abroad", "online": "online"}

@@ -87,5 +87,3 @@ def _scalar(node: yaml.Node, loader: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         raise refuse(node, f"{node.value!r} is not a number you can use here; write a number")
     return value
-
-

@@ -50,6 +50,7 @@ def _group(results: list[EntryResult], activity: Activity) -> list[list[EntryRes
         groups = len(ordered) // size
         while groups and sum(min(len(v), groups) for v in per_date.values()) < size * groups:
             groups -= 1
+
         # Deal each date's occasions round-robin so no group gets one date twice; dates with a
         # reflected occasion first, so that the groups dealt first carry a reflection (an added
         # occasion without one must never push a reflected one out of the groups).

@@ -167,7 +167,8 @@ def _proof(rules: Rules, catalogue: Catalogue, w: _Words) -> Section:
 
 
 def _which(what: str, chosen: list[Activity], listed: list[Activity], w: _Words) -> list[str]:
-    """ "… for: A, B" — or, when most activities need it, "… for every activity except: C"."""
+    """The words "… for: A, B" — or, when most activities need it, "… for every activity
+    except: C"."""
     _ = w._
     if not chosen:
         return []

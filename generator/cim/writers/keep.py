@@ -39,9 +39,7 @@ class Kept:
 def owned_files(folder_path: Path) -> list[Path]:
     """Every regular file in the student's folder (links are never followed: the validator
     refuses them, and an export copies only what really is the student's)."""
-    return sorted(
-        p for p in folder_path.rglob("*") if p.is_file() and not p.is_symlink()
-    )
+    return sorted(p for p in folder_path.rglob("*") if p.is_file() and not p.is_symlink())
 
 
 def as_published(report: RepositoryReport, student: PortfolioReport) -> RepositoryReport:
