@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -226,3 +227,83 @@ def test_shared_evidence_is_found_from_the_kept_ids_as_by_reading(
     assert CheckMemo(tmp_path / "cache", repo, DAY).shared_files(folders) == expected
     report, _memo = _check(repo, tmp_path / "cache")
     _same(report, check_repository(repo, today=DAY))
+
+
+def test_files_git_does_not_track_are_found_as_git_finds_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files not in Git's index are those `git ls-files --others` gives, after every kind
+    of change, found from the folder listings kept from the run before; a run where nothing
+    changed reads no folder again."""
+    from cim.checks import contents
+
+    monkeypatch.setattr(contents, "RACY_NS", 0)  # trust times however recent they are
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "all")
+    listings: contents.Listings = {}
+    reads: list[bytes] = []
+    real_scandir = os.scandir
+
+    def counted(path: Any) -> Any:
+        if isinstance(path, bytes):  # the listings' folders (other callers give text)
+            reads.append(path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", counted)
+
+    def same_as_git() -> None:
+        nonlocal listings
+        on_disk, listings = contents._on_disk(repo, listings)
+        tracked = set(git(repo, "ls-files", "-z", "--", "portfolios").split("\0"))
+        ours = {os.fsdecode(p) for p in on_disk if os.fsdecode(p).rstrip("/") not in tracked}
+        theirs = set(git(repo, "ls-files", "--others", "-z", "--", "portfolios").split("\0"))
+        assert ours == theirs - {""}
+
+    same_as_git()
+    assert reads  # the first time every folder is read
+    reads.clear()
+    same_as_git()
+    assert reads == []  # nothing changed: no folder read again
+    folder = repo / "portfolios/anna-lind"
+    for change in (
+        lambda: (folder / "evidence/new.jpg").write_bytes(b"new"),
+        lambda: (repo / ".gitignore").write_text("*.tmp\n"),
+        lambda: (folder / "notes.tmp").write_text("ignored by Git, still found"),
+        lambda: (repo / "portfolios/new-student/evidence/deep").mkdir(parents=True),
+        lambda: (repo / "portfolios/new-student/evidence/deep/a b ä.txt").write_text("x"),
+        lambda: (repo / "portfolios/new-student/portfolio.yml").write_text("name: N\n"),
+        lambda: (folder / "evidence/new.jpg").unlink(),
+        lambda: (repo / "portfolios/new-student/evidence").rename(
+            repo / "portfolios/new-student/proof"
+        ),
+        lambda: git(repo, "init", "-q", str(repo / "portfolios/mei-chen/inner")),
+        lambda: (repo / "portfolios/mei-chen/inner/file.txt").write_text("another repository"),
+        lambda: (repo / "portfolios/jonas-berg/linked").symlink_to("evidence"),
+        lambda: git(repo, "add", "portfolios/new-student/portfolio.yml"),
+        lambda: shutil.rmtree(repo / "portfolios/new-student/proof"),
+    ):
+        change()
+        same_as_git()
+    reads.clear()
+    same_as_git()
+    assert reads == []
+
+
+def test_a_path_is_looked_up_in_the_index_as_the_whole_index_reads_it(tmp_path: Path) -> None:
+    from cim.checks import contents
+
+    repo = tmp_path / "repo"
+    names = ["a", "a\tb", "b", "x\ta", "c\td\te", "d\te", "é ö"]
+    for name in names:
+        (repo / "portfolios/p").mkdir(parents=True, exist_ok=True)
+        (repo / "portfolios/p" / name).write_text(name)
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    listed = subprocess.run(
+        ["git", "-C", str(repo), "ls-files", "-s", "-z"], check=True, capture_output=True
+    ).stdout
+    whole = dict(contents._index(listed))
+    for path in [*whole, "portfolios/p/e", "portfolios/p/d", "p/a", "a", "portfolios/p"]:
+        assert contents._indexed(listed, path) == whole.get(path), path

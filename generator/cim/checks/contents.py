@@ -3,11 +3,15 @@ file in it changes, and that is the same again in a fresh clone of the repositor
 
 * In a Git work tree (the repository's top folder holds ``.git``) the ids come from Git:
   ``git ls-files -s`` gives every tracked file's blob id (the hash of its content, kept in
-  Git's index), and only the files ``git diff-files`` reports as changed and those
-  ``git ls-files --others`` finds (new or ignored) are read and hashed here, the way Git
-  hashes them. Git tells a changed file by its size, times and
-  inode, so a file rewritten with the same size and modification time is seen too (its
-  change time is new). A fresh clone has the same blob ids, so its keys are the same.
+  Git's index), and only the files ``git diff-files`` reports as changed and those not in
+  Git's index (new or ignored) are read and hashed here, the way Git hashes them. Git tells
+  a changed file by its size, times and inode, so a file rewritten with the same size and
+  modification time is seen too (its change time is new). A fresh clone has the same blob
+  ids, so its keys are the same. The files not in the index are found as
+  ``git ls-files --others`` finds them, but from folder listings kept from the last time:
+  a folder whose times and inode are unchanged holds the same names (adding, removing or
+  renaming anything in a folder changes its times), so only changed folders are read again
+  (:func:`_on_disk`; Git's own "untracked cache" works the same way).
 * Elsewhere every file is hashed once and its hash kept with the file's size, times and inode
   (as Git's own index does); a file is read again only when one of those changed. A file
   changed within two seconds of being hashed is hashed again the next time (the clock may not
@@ -34,6 +38,9 @@ Files = dict[str, str]  # path inside the folder → "f <blob id>" (a file) or "
 RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen
 # path → (size, modification and change times, inode) and the id of its content
 Hashes = dict[str, tuple[tuple[int, int, int, int], str]]
+# folder (relative to the repository) → (modification and change times, inode), the names of
+# what it holds other than folders, and the names of its folders
+Listings = dict[bytes, tuple[tuple[int, int, int], tuple[bytes, ...], tuple[bytes, ...]]]
 
 
 def portfolio_folders(root: Path) -> list[Path]:
@@ -73,9 +80,11 @@ def folder_key(name: str, files: Files) -> str:
     return digest.hexdigest()
 
 
-def _git(root: Path, *commands: list[str]) -> list[bytes | None]:
-    """The output of each git command in ``root``, run side by side (None for one that
-    failed, or when git is missing)."""
+def _git(
+    root: Path, commands: list[list[str]], meanwhile: Callable[[], None] = lambda: None
+) -> list[bytes | None]:
+    """The output of each git command in ``root``, run side by side while ``meanwhile`` runs
+    here (None for one that failed, or when git is missing)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     running = []
     try:
@@ -88,6 +97,7 @@ def _git(root: Path, *commands: list[str]) -> list[bytes | None]:
                     env=env,
                 )
             )
+        meanwhile()
     except OSError:
         for process in running:
             process.kill()
@@ -98,6 +108,49 @@ def _git(root: Path, *commands: list[str]) -> list[bytes | None]:
         out, _ = process.communicate()
         outputs.append(out if process.returncode == 0 else None)
     return outputs
+
+
+def _on_disk(root: Path, listings: Listings) -> tuple[list[bytes], Listings]:
+    """Every file and link below the portfolios folder (paths as Git writes them), a folder
+    holding ``.git`` (another repository) as itself with a ``/`` after it, as
+    ``git ls-files --others`` gives them; with the listings to keep for the next time.
+
+    A folder whose times and inode are those kept in ``listings`` is not read again: its
+    names are the kept ones. A folder changed within ``RACY_NS`` is not kept (the clock may
+    not tell that change from the next one apart)."""
+    top = os.fsencode(root) + b"/"
+    settled = time.time_ns() - RACY_NS  # a folder last changed before this is kept
+    found: list[bytes] = []
+    kept: Listings = {}
+    pending = [PORTFOLIOS_DIR.encode()]
+    while pending:
+        folder = pending.pop()
+        try:
+            st = os.lstat(top + folder)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            continue
+        times = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = listings.get(folder)
+        if known is not None and known[0] == times:
+            names, folders = known[1], known[2]
+        else:
+            try:
+                with os.scandir(top + folder) as listing:
+                    entries = [(e.name, e.is_dir(follow_symlinks=False)) for e in listing]
+            except OSError:
+                continue
+            names = tuple(name for name, is_folder in entries if not is_folder)
+            folders = tuple(name for name, is_folder in entries if is_folder)
+        if st.st_mtime_ns < settled and st.st_ctime_ns < settled:
+            kept[folder] = (times, names, folders)
+        if b".git" in names or b".git" in folders:
+            found.append(folder + b"/")
+            continue
+        found.extend(folder + b"/" + name for name in names)
+        pending.extend(folder + b"/" + name for name in folders)
+    return found, kept
 
 
 def _add(found: dict[str, Files], path: str, value: str | None) -> None:
@@ -128,28 +181,38 @@ def _converts(root: Path, listed: bytes, config: bytes) -> bool:
     )
 
 
-def _from_git(root: Path) -> tuple[bytes, dict[str, str | None], bool] | None:
+def _from_git(
+    root: Path, listings: Listings
+) -> tuple[bytes, dict[str, str | None], bool, Listings] | None:
     """Git's index of the portfolio folders (``git ls-files -s``), the files that differ
-    from it as they are now (None: gone), and whether the index's ids are of the files'
-    bytes as they are (None when ``root`` is not the top of a Git work tree)."""
+    from it as they are now (None: gone), whether the index's ids are of the files' bytes as
+    they are, and the folder listings to keep (None when ``root`` is not the top of a Git
+    work tree)."""
     if not (root / ".git").exists():
         return None
     # The index's blob ids; the tracked files that differ from them (by size, times and
-    # inode, or by content when those cannot tell); every other file, ignored ones too.
-    listed, changed, others, config = _git(
+    # inode, or by content when those cannot tell); every other file, ignored ones too
+    # (found on disk while Git runs).
+    walked: list[tuple[list[bytes], Listings]] = []
+    listed, changed, config = _git(
         root,
-        ["ls-files", "-s", "-z", "--", PORTFOLIOS_DIR],
-        ["diff-files", "--name-only", "-z", "--", PORTFOLIOS_DIR],
-        ["ls-files", "--others", "-z", "--", PORTFOLIOS_DIR],
-        ["config", "--get-regexp", r"^core\.(autocrlf|attributesfile)$"],  # 1: none set
+        [
+            ["ls-files", "-s", "-z", "--", PORTFOLIOS_DIR],
+            ["diff-files", "--name-only", "-z", "--", PORTFOLIOS_DIR],
+            ["config", "--get-regexp", r"^core\.(autocrlf|attributesfile)$"],  # 1: none set
+        ],
+        lambda: walked.append(_on_disk(root, listings)),
     )
-    if listed is None or changed is None or others is None:
+    if listed is None or changed is None or not walked:
         return None
+    on_disk, kept = walked[0]
+    indexed = {record.split(b"\t", 1)[-1] for record in listed.split(b"\0")}
+    others = [path for path in on_disk if path.rstrip(b"/") not in indexed]
     now: dict[str, str | None] = {}
-    for record in (changed + b"\0" + others).split(b"\0"):
+    for record in [*changed.split(b"\0"), *others]:
         if record:
             _from_disk(root, os.fsdecode(record).rstrip("/"), now)
-    return listed, now, not _converts(root, listed, config or b"")
+    return listed, now, not _converts(root, listed, config or b""), kept
 
 
 def _index(listed: bytes) -> Iterator[tuple[str, str]]:
@@ -160,6 +223,19 @@ def _index(listed: bytes) -> Iterator[tuple[str, str]]:
             mode, blob = info.split(b" ")[:2]
             kind = "l" if mode == b"120000" else ("f" if mode.startswith(b"100") else "g")
             yield os.fsdecode(path), f"{kind} {blob.decode()}"
+
+
+def _indexed(listed: bytes, path: str) -> str | None:
+    """The id Git's index (``git ls-files -s -z``) gives ``path``, as :func:`_index` gives it
+    (None when it is not in the index): found without reading the other records."""
+    wanted = b"\t" + os.fsencode(path) + b"\0"
+    end = len(listed)
+    while (at := listed.rfind(wanted, 0, end)) >= 0:  # the last, as dict(_index(...)) has it
+        start = listed.rfind(b"\0", 0, at) + 1
+        if listed.find(b"\t", start) == at:  # not the end of a longer name holding a tab
+            return next(_index(listed[start : at + len(wanted)]))[1]
+        end = at + len(wanted) - 1
+    return None
 
 
 def _parse_index(listed: bytes, now: dict[str, str | None]) -> dict[str, Files]:
@@ -231,12 +307,19 @@ class Found:
     (cheap: Git's index is hashed as it comes); ``files``, each folder's files by folder
     name (read out only when asked for); ``hashes``, the hashes to keep for the next time
     (None: Git gave the ids); ``exact``: every id is of the file's bytes as they are (not so
-    when Git converts line endings or filters files)."""
+    when Git converts line endings or filters files); ``listings``, the folder listings to
+    keep for the next time (None: not a Git work tree)."""
 
     def __init__(
-        self, digest: str, files: Callable[[], dict[str, Files]], hashes: Hashes | None, exact: bool
+        self,
+        digest: str,
+        files: Callable[[], dict[str, Files]],
+        hashes: Hashes | None,
+        exact: bool,
+        listings: Listings | None = None,
     ) -> None:
         self.digest, self._make, self.hashes, self.exact = digest, files, hashes, exact
+        self.listings = listings
         self._files: dict[str, Files] | None = None
 
     @property
@@ -246,17 +329,19 @@ class Found:
         return self._files
 
 
-def folder_files(root: Path, hashes: Hashes) -> Found:
-    """What every portfolio folder holds (``hashes``: those kept from the last time)."""
-    found = _from_git(root)
+def folder_files(root: Path, hashes: Hashes, listings: Listings | None = None) -> Found:
+    """What every portfolio folder holds (``hashes`` and ``listings``: those kept from the
+    last time)."""
+    found = _from_git(root, listings or {})
     if found is not None:
-        listed, now, exact = found
+        listed, now, exact, listed_folders = found
         digest = hashlib.sha256(b"git\0" + listed)
         if now:  # only what differs in content: a file merely touched is the same
-            indexed = dict(_index(listed))
-            for path in sorted(p for p in now if now[p] != indexed.get(p)):
+            for path in sorted(p for p in now if now[p] != _indexed(listed, p)):
                 digest.update(f"\0{path}\0{now[path]}".encode())
-        return Found(digest.hexdigest(), lambda: _parse_index(listed, now), None, exact)
+        return Found(
+            digest.hexdigest(), lambda: _parse_index(listed, now), None, exact, listed_folders
+        )
     walked, kept = _walked(root, hashes)
     digest = hashlib.sha256(b"walked")
     for name in sorted(walked):

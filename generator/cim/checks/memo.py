@@ -22,7 +22,8 @@ few files of ``<cache>/checks/``:
   every folder's key), so that a run where nothing changed prints it again without loading a
   single report;
 * ``hashes.pickle``: outside a Git work tree, each file's content hash with its size, times
-  and inode, so that unchanged files are not read again.
+  and inode, so that unchanged files are not read again; in one, each portfolio folder's
+  listing with its times and inode, so that unchanged folders are not listed again.
 """
 
 from __future__ import annotations
@@ -35,7 +36,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from cim.checks.contents import Found, Hashes, folder_files, folder_key, portfolio_names
+from cim.checks.contents import (
+    Found,
+    Hashes,
+    Listings,
+    folder_files,
+    folder_key,
+    portfolio_names,
+)
 from cim.checks.shared import shared_by_id, shared_files
 from cim.checks.store import ReportFile, read_header, read_parts, write_file
 from cim.model.layout import AWARDS_FILE, ISSUER_FILE
@@ -94,10 +102,15 @@ class CheckMemo:
     def _contents(self) -> Found:
         if self._found is None:
             opened = read_header(self.folder / "hashes.pickle", MEMO_VERSION)
-            hashes: Hashes = opened[0]["hashes"] if opened else {}
-            self._found = folder_files(self.root, hashes)
-            if self._found.hashes is not None and self._found.hashes != hashes:
-                header = {"version": MEMO_VERSION, "hashes": self._found.hashes}
+            hashes: Hashes = opened[0].get("hashes", {}) if opened else {}
+            listings: Listings = opened[0].get("listings", {}) if opened else {}
+            found = self._found = folder_files(self.root, hashes, listings)
+            if (found.hashes or {}) != hashes or (found.listings or {}) != listings:
+                header = {
+                    "version": MEMO_VERSION,
+                    "hashes": found.hashes or {},
+                    "listings": found.listings or {},
+                }
                 write_file(self.folder / "hashes.pickle", header, ())
         return self._found
 
