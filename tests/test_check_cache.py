@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -307,3 +308,41 @@ def test_a_path_is_looked_up_in_the_index_as_the_whole_index_reads_it(tmp_path: 
     whole = dict(contents._index(listed))
     for path in [*whole, "portfolios/p/e", "portfolios/p/d", "p/a", "a", "portfolios/p"]:
         assert contents._indexed(listed, path) == whole.get(path), path
+
+
+def test_reports_from_worker_processes_share_the_schemes_activities_and_cohorts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Checked by two worker processes, the reports equal those checked here, and point at
+    this process's activities and cohorts (each came back with its own copy); an activity
+    that differs from the catalogue's stays the report's own."""
+    from cim import pipeline
+
+    repo = copy_repo(ROOT, tmp_path / "repo")
+    here = check_repository(repo, today=DAY, workers=1)
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    apart = check_repository(repo, today=DAY, workers=2)
+    _same(apart, here)
+    catalogue, rules = apart.scheme.catalogue, apart.scheme.rules
+    assert catalogue is not None and rules is not None
+    shared = 0
+    for report in apart.portfolios:
+        assessment = report.assessment
+        assert assessment is not None
+        assert any(assessment.cohort is c for c in rules.cohorts)
+        for result in assessment.entries:
+            if result.activity is not None:
+                assert result.activity is catalogue.get(result.activity.id)
+                shared += 1
+    assert shared > 20
+    # A copy that differs (as if from another catalogue) is not swapped for ours.
+    copied = pickle.loads(pickle.dumps(here.portfolios[0]))
+    first = copied.assessment.entries[0]
+    first.activity.title += " (changed)"
+    pipeline._sharing_the_scheme([copied], apart.scheme)
+    assert first.activity.title.endswith("(changed)")
+    assert all(
+        r.activity is catalogue.get(r.activity.id)
+        for r in copied.assessment.entries[1:]
+        if r.activity is not None and r.activity is not first.activity
+    )
