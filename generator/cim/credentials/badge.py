@@ -236,15 +236,21 @@ def sign_with(
 
 
 def kept_proofs(
-    unsecured: dict[str, Any], key: Ed25519PrivateKey, method: str, created: str, cache: Path | None
+    unsecured: dict[str, Any],
+    key: Ed25519PrivateKey,
+    method: str,
+    created: str,
+    cache: Path | None,
+    public: str | None = None,
 ) -> Path | None:
     """Where both proofs of an unchanged document are kept (with a ``cache``): named by the
-    hash of the document, the options and the public key, in Python's own JSON (a fraction
-    of the time JCS takes). Ed25519 is deterministic: a kept proof is the one signing would
-    make, so an unchanged credential costs a file read, not two canonicalizations."""
+    hash of the document, the options and the public key (``public``, when the caller has it
+    already), in Python's own JSON (a fraction of the time JCS takes). Ed25519 is
+    deterministic: a kept proof is the one signing would make, so an unchanged credential
+    costs a file read, not two canonicalizations."""
     if cache is None:
         return None
-    public = public_multibase(key.public_key())
+    public = public or public_multibase(key.public_key())
     named = json.dumps(
         ["both-proofs 1", unsecured, method, created, public],
         sort_keys=True,

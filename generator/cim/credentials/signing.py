@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from cim.credentials.badge import Issuing, dumps, kept_proofs, sign, sign_with, stamp
+from cim.credentials.keys import public_multibase
 from cim.speed import Meanwhile, inherited
 
 
@@ -102,11 +103,14 @@ def _text_files(
     jobs: Sequence[tuple[dict[str, Any], dt.date]], issuing: Issuing, cache: Path | None
 ) -> list[Path | None]:
     """Where each credential's finished text is kept (None without a ``cache``)."""
+    if cache is None:
+        return [None] * len(jobs)
     key, method = issuing.signer.key, issuing.method
+    public = public_multibase(key.public_key())  # once, not once a credential
     kept: list[Path | None] = []
     for document, day in jobs:
         unsecured = {k: v for k, v in document.items() if k != "proof"}
-        proofs_file = kept_proofs(unsecured, key, method, stamp(day), cache)
+        proofs_file = kept_proofs(unsecured, key, method, stamp(day), cache, public)
         kept.append(proofs_file.with_suffix(".text") if proofs_file is not None else None)
     return kept
 

@@ -126,9 +126,10 @@ def _palette() -> Image.Image:
     return palette
 
 
-def _card_path(cache: Path, fields: tuple[str, ...]) -> Path:
+def _card_path(folder: Path, fields: tuple[str, ...]) -> Path:
+    """Where the card with ``fields`` is kept in ``folder`` (the cache's ``cards/``)."""
     key = hashlib.sha256("\x1f".join((VERSION, *fields)).encode()).hexdigest()[:32]
-    return cache / "cards" / f"{key}.png"
+    return folder / f"{key}.png"
 
 
 def _draw_to(job: tuple[str, tuple[str, ...]]) -> None:
@@ -181,9 +182,10 @@ def _planned(
     jobs: Iterable[tuple[str, ...]], cache: Path
 ) -> tuple[list[Path], list[tuple[str, tuple[str, ...]]]]:
     """Each card's file in ``cache``, and the cards not drawn yet (once each)."""
-    (cache / "cards").mkdir(parents=True, exist_ok=True)
-    paths = [(_card_path(cache, tuple(fields)), tuple(fields)) for fields in jobs]
-    missing = list({str(p): f for p, f in paths if not p.exists()}.items())
+    folder = cache / "cards"
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [(_card_path(folder, tuple(fields)), tuple(fields)) for fields in jobs]
+    missing = list({str(p): f for p, f in paths if not os.path.exists(p)}.items())
     return [p for p, _ in paths], missing
 
 
@@ -208,7 +210,8 @@ def image_uri(png: bytes) -> str:
 
 def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> dict[str, bytes]:
     """A QR code (PNG) for each URL, from the cache or made (in parallel) and cached."""
-    result, missing = _kept_codes(urls, cache)
+    kept, missing = _kept_codes(urls, cache)
+    result = {url: _read(path) for url, path in kept.items()}
     count = workers if workers is not None else (os.cpu_count() or 1)
     if count > 1 and len(missing) > 20:
         with ProcessPoolExecutor(count) as pool:
@@ -221,21 +224,26 @@ def qr_codes(urls: Iterable[str], cache: Path, workers: int | None = None) -> di
     return result
 
 
-def _kept_codes(
-    urls: Iterable[str], cache: Path
-) -> tuple[dict[str, bytes], list[tuple[str, Path]]]:
-    """The QR codes the cache holds, by URL, and where each missing one is to be kept."""
+def _kept_codes(urls: Iterable[str], cache: Path) -> tuple[dict[str, str], list[tuple[str, Path]]]:
+    """The files of the QR codes the cache holds, by URL, and where each missing one is to
+    be kept."""
     folder = cache / "qr"
     folder.mkdir(parents=True, exist_ok=True)
-    kept: dict[str, bytes] = {}
+    kept: dict[str, str] = {}
     missing: list[tuple[str, Path]] = []
     for url in dict.fromkeys(urls):
-        path = folder / (hashlib.sha256((QR_VERSION + url).encode()).hexdigest()[:32] + ".png")
-        if path.exists():
-            kept[url] = path.read_bytes()
+        name = hashlib.sha256((QR_VERSION + url).encode()).hexdigest()[:32] + ".png"
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            kept[url] = path
         else:
-            missing.append((url, path))
+            missing.append((url, Path(path)))
     return kept, missing
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _qr_each(jobs: list[tuple[str, Path]]) -> list[bytes]:
@@ -247,12 +255,14 @@ def _qr_each(jobs: list[tuple[str, Path]]) -> list[bytes]:
 
 class Codes(Mapping[str, bytes]):
     """QR codes by URL, the missing ones made by the workers of a :class:`Meanwhile` first
-    (urgent: the pages show them), a few at a time; looking one up waits for its few."""
+    (urgent: the pages show them), a few at a time; looking one up waits for its few. A kept
+    code is read when it is looked up (a rebuild shows only the few pages that changed)."""
 
     PIECE = 8
 
     def __init__(self, urls: Iterable[str], cache: Path, meanwhile: Meanwhile) -> None:
-        self._ready, missing = _kept_codes(urls, cache)
+        self._kept, missing = _kept_codes(urls, cache)
+        self._ready: dict[str, bytes] = {}
         self._pieces: list[tuple[list[str], Callable[[], list[bytes]]]] = []
         self._piece_of: dict[str, int] = {}
         for start in range(0, len(missing), self.PIECE):
@@ -264,13 +274,15 @@ class Codes(Mapping[str, bytes]):
     def __getitem__(self, url: str) -> bytes:
         found = self._ready.get(url)
         if found is None:
+            if url in self._kept:
+                return _read(self._kept[url])
             urls, collect = self._pieces[self._piece_of[url]]  # KeyError: not a code of ours
             self._ready.update(zip(urls, collect(), strict=True))
             found = self._ready[url]
         return found
 
     def __iter__(self) -> Iterator[str]:
-        return iter([*self._ready, *(u for u in self._piece_of if u not in self._ready)])
+        return iter([*self._kept, *self._piece_of])
 
     def __len__(self) -> int:
-        return len(self._ready.keys() | self._piece_of.keys())
+        return len(self._kept) + len(self._piece_of)
