@@ -14,7 +14,7 @@ from cim.model.semesters import semester_of
 from cim.site import charts, evidence
 from cim.site.pages import rel, url_of
 
-from conftest import TODAY, site_plan
+from conftest import TODAY, git, site_plan
 
 DAY = dt.date.fromisoformat(TODAY)
 
@@ -70,6 +70,37 @@ def test_private_evidence_is_never_published(repo: Path, tmp_path: Path) -> None
     assert "transcript-vu-amsterdam" not in html
     digest = evidence.digest_of(private)
     assert not any(digest in uri for uri in site.files)
+
+
+def test_evidence_is_named_by_its_content_whether_read_or_known_from_the_check(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file's published copies are named by the id Git gives its content: a build whose
+    check knew the ids (its cache) reads no evidence file to name it, and publishes under the
+    same names as one that reads every file."""
+    from cim.checks.contents import blob_id
+    from cim.pipeline import check_repository
+    from cim.site.plan import plan
+
+    photo = repo / "portfolios/anna-lind/evidence/guest-lectures.jpg"
+    assert evidence.digest_of(photo) == evidence.digest_from_id(blob_id(photo.read_bytes()))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "all")
+    (repo / "portfolios/anna-lind/evidence/guest-lectures.jpg").write_bytes(
+        (repo / "portfolios/jonas-berg/evidence/medical-tent.jpg").read_bytes()
+    )  # changed since the commit: its id is of the file as it is now
+    read = site_plan(repo, today=DAY, cache=tmp_path / "read", workers=1)
+
+    def unread(path: object) -> str:
+        raise AssertionError(f"{path} was read to name it")
+
+    monkeypatch.setattr(evidence, "digest_of", unread)
+    report = check_repository(repo, today=DAY, cache=tmp_path / "checks")
+    assert report.content_ids is not None
+    known = plan(report, today=DAY, cache=tmp_path / "known", workers=1)
+    assert sorted(known.files) == sorted(read.files)
+    assert known.evidence == read.evidence
 
 
 def test_published_images_have_no_metadata_and_upright_pixels(tmp_path: Path) -> None:

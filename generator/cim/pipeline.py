@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from cim.checks import awards as awards_file
 from cim.checks import scheme
 from cim.checks.assessments import unmatched
-from cim.checks.contents import portfolio_folders
+from cim.checks.contents import Files, portfolio_folders
 from cim.checks.memo import CheckMemo
 from cim.checks.portfolio import check_portfolio as check_portfolio_file
 from cim.checks.salvage import readable_part
@@ -82,6 +82,9 @@ class RepositoryReport:
     # (cim.checks.memo): its folder's content, the scheme, the package and the day. The same
     # key, the same report (before the checks across portfolios).
     kept_keys: dict[str, str] = field(default_factory=dict)
+    # Each portfolio folder's files and the ids of their contents (Git's blob ids), by folder
+    # name, when a check cache knew them (so that the site need not read every file again).
+    content_ids: dict[str, Files] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -342,4 +345,5 @@ def check_repository(
         )
     )
     kept = {f.name: memo.keys[f] for f in chosen if f in memo.keys} if memo is not None else {}
-    return RepositoryReport(root, scheme, reports, awards, kept)
+    ids = memo.content_ids() if memo is not None else None
+    return RepositoryReport(root, scheme, reports, awards, kept, ids)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from cim.checks.contents import (
+    Files,
     Found,
     Hashes,
     Listings,
@@ -113,6 +114,12 @@ class CheckMemo:
                 }
                 write_file(self.folder / "hashes.pickle", header, ())
         return self._found
+
+    def content_ids(self) -> dict[str, Files] | None:
+        """Each portfolio folder's files and the ids of their contents (Git's blob ids), by
+        folder name, when the ids are of the files' bytes as they are (else None)."""
+        found = self._contents()
+        return found.files if found.exact else None
 
     def shared_files(self, folders: list[Path]) -> dict[str, set[str]]:
         """:func:`cim.checks.shared.shared_files`, from the content ids already known when

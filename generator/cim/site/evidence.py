@@ -13,7 +13,7 @@ import math
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,12 +81,19 @@ class EvidenceStore:
 # What each allowed extension must contain, recognised by its first bytes.
 
 
+def digest_from_id(blob: str) -> str:
+    """The name of a file's published copies, from the id Git gives its content (its blob
+    id, :func:`cim.checks.contents.blob_id`): a build that knows the ids reads no file."""
+    return hashlib.sha256(f"{PIPELINE_VERSION}\0{blob}".encode()).hexdigest()[:32]
+
+
 def digest_of(path: Path | str) -> str:
-    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    """:func:`digest_from_id` of the file at ``path``, by reading it."""
     with open(path, "rb") as handle:
+        h = hashlib.sha1(b"blob %d\0" % os.fstat(handle.fileno()).st_size, usedforsecurity=False)
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()[:32]
+    return digest_from_id(h.hexdigest())
 
 
 def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
@@ -177,12 +184,17 @@ def _pdf_rebuild(source: Path, target: Path) -> str | None:
 
 
 def publish(
-    store: EvidenceStore, sources: Iterable[Path], workers: int | None = None
+    store: EvidenceStore,
+    sources: Iterable[Path],
+    workers: int | None = None,
+    ids: Mapping[Path, str] | None = None,
 ) -> dict[Path, Published]:
     """Process every source file (images and PDFs) that is not cached yet; return all results.
+    A source in ``ids`` (the id of its content: its Git blob id) is not read to name it.
 
     Files that cannot be decoded are listed in ``store.failed`` and left out.
     """
+    known = ids or {}
     results: dict[Path, Published] = {}
     jobs: list[tuple[Path, str, str, dict[str, str]]] = []
     same: dict[str, list[Path]] = {}  # digest -> every source with that content
@@ -191,7 +203,8 @@ def publish(
         kind = "pdf" if suffix == "pdf" else "image" if suffix in IMAGE_TYPES else ""
         if not kind or not os.path.isfile(source):
             continue
-        digest = digest_of(source)
+        blob = known.get(source)
+        digest = digest_from_id(blob) if blob is not None else digest_of(source)
         if digest in same:  # the same content twice: processed once, by one worker
             same[digest].append(source)
             continue

@@ -146,7 +146,8 @@ def plan(
     sources = list(dict.fromkeys(located.values()))
     say(f"preparing {len(sources)} evidence file(s)")
     with frozen_heap():
-        evidence = publish(store, sources, workers=workers)
+        ids = _content_ids(published, located, report.content_ids)
+        evidence = publish(store, sources, workers=workers, ids=ids)
     notes += [f"evidence not published: {failure}" for failure in store.failed]
     evidenced = time.perf_counter()
 
@@ -280,6 +281,24 @@ def _locate_evidence(
                     if path is not None:
                         located[where] = Path(path)
     return located
+
+
+def _content_ids(
+    published: tuple[PortfolioReport, ...],
+    located: dict[tuple[str, str], Path],
+    known: dict[str, dict[str, str]] | None,
+) -> dict[Path, str]:
+    """The id of each located evidence file's content (its Git blob id), where the check
+    knew it: a plain file at the same place in its portfolio folder."""
+    if known is None:
+        return {}
+    folders = {r.id: r.folder.name for r in published}
+    ids: dict[Path, str] = {}
+    for (student, name), path in located.items():
+        value = known.get(folders[student], {}).get(name, "")
+        if value.startswith("f "):
+            ids[path] = value[2:]
+    return ids
 
 
 def _real_dir(folder: str, known: dict[str, str]) -> str:
