@@ -59,14 +59,22 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(header + data, usedforsecurity=False).hexdigest()
 
 
+def file_blob_id(path: str | os.PathLike[str]) -> str:
+    """:func:`blob_id` of the file at ``path``, read a piece at a time."""
+    with open(path, "rb") as handle:
+        h = hashlib.sha1(b"blob %d\0" % os.fstat(handle.fileno()).st_size, usedforsecurity=False)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _id_on_disk(path: str, st: os.stat_result) -> str | None:
     """The id of a file or link as it is now (None for anything else, or when it is gone)."""
     try:
         if stat.S_ISLNK(st.st_mode):
             return "l " + blob_id(os.fsencode(os.readlink(path)))
         if stat.S_ISREG(st.st_mode):
-            with open(path, "rb") as handle:
-                return "f " + blob_id(handle.read())
+            return "f " + file_blob_id(path)
     except OSError:
         return None
     return None

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from cim.checks.contents import file_blob_id
 from cim.checks.pdf import disarm, text_of
 from cim.checks.text import looks_like_identity_number
 from cim.model.evidence import IMAGE_TYPES, MAX_PIXELS
@@ -89,11 +90,7 @@ def digest_from_id(blob: str) -> str:
 
 def digest_of(path: Path | str) -> str:
     """:func:`digest_from_id` of the file at ``path``, by reading it."""
-    with open(path, "rb") as handle:
-        h = hashlib.sha1(b"blob %d\0" % os.fstat(handle.fileno()).st_size, usedforsecurity=False)
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            h.update(chunk)
-    return digest_from_id(h.hexdigest())
+    return digest_from_id(file_blob_id(path))
 
 
 def _encode(source: str, web: str, thumb: str) -> tuple[int, int]:
