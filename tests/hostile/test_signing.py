@@ -96,6 +96,41 @@ def test_the_lock_file_pins_every_dependency_with_hashes() -> None:
     assert all("--hash=sha256:" in b for b in blocks if "==" in b)
 
 
+def test_every_library_the_generator_imports_is_in_the_lock_file() -> None:
+    """The workflows install only the lock file (the site's dependencies, not the test
+    extra): a library that the generator imports, even inside a function, must be pinned
+    there, or validation and deployment fail on the first portfolio that reaches it."""
+    import ast
+    import importlib.metadata
+
+    def name(text: str) -> str:  # as package indexes compare names
+        return re.sub(r"[-_.]+", "-", text).lower()
+
+    pinned = {
+        name(m)
+        for m in re.findall(r"^([A-Za-z0-9._-]+)==", (ROOT / "requirements.lock").read_text(), re.M)
+    }
+    owners = importlib.metadata.packages_distributions()
+    missing: dict[str, str] = {}
+    for path in sorted((ROOT / "generator" / "cim").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                modules = [node.module]
+            else:
+                continue
+            for module in modules:
+                top = module.split(".")[0]
+                if top == "cim" or top in sys.stdlib_module_names:
+                    continue
+                distributions = owners.get(top)
+                assert distributions, f"{path.relative_to(ROOT)}: nothing installed gives {top}"
+                if not {name(d) for d in distributions} & pinned:
+                    missing[top] = str(path.relative_to(ROOT))
+    assert not missing, f"imported but not in requirements.lock (add to dependencies): {missing}"
+
+
 def test_zizmor_finds_nothing_of_medium_severity_or_above() -> None:
     zizmor = shutil.which("zizmor", path=str(BIN)) or shutil.which("zizmor")
     if zizmor is None:
