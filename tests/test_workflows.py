@@ -92,6 +92,29 @@ def test_no_untrusted_expressions_inside_scripts(path: Path) -> None:
         assert "github.head_ref" not in script
 
 
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_the_workflows_install_cim_only_from_the_lock_file(path: Path) -> None:
+    """Every package a workflow installs is pinned by its hash (requirements.lock), and cim
+    itself comes from the checkout without reaching a package index. The test workflow is
+    the exception: it runs the quickstart's test command, which installs the test tools."""
+    installs = [
+        (job, str(step["run"]))
+        for job, step in steps(load(path))
+        if "pip install" in str(step.get("run", ""))
+    ]
+    if path.name == "tests.yml":
+        return
+    for job, run in installs:
+        lines = [line.strip() for line in run.splitlines() if "pip install" in line]
+        assert lines[0].endswith("--require-hashes --no-deps -r requirements.lock"), (
+            f"{path.name} ({job}): install requirements.lock first, with --require-hashes"
+        )
+        assert all(
+            "--no-deps" in line and ("--no-index" in line or "requirements.lock" in line)
+            for line in lines
+        ), f"{path.name} ({job}): cim is installed with --no-deps --no-index after the lock"
+
+
 def test_the_privileged_workflow_never_runs_pull_request_code() -> None:
     for path in WORKFLOWS:
         data = load(path)

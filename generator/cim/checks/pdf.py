@@ -166,7 +166,7 @@ def text_of(path: Path) -> str:
 
     parts: list[str] = []
     with pikepdf.open(path) as pdf:
-        parts += [str(value) for value in pdf.docinfo.values()]
+        parts += [str(value) for _, value in pdf.docinfo.items()]  # .values() is from pikepdf 10
         metadata = pdf.Root.get("/Metadata")
         if isinstance(metadata, pikepdf.Stream):
             parts.append(metadata.read_bytes().decode("utf-8", "replace"))
