@@ -63,6 +63,19 @@ def test_signing_later_gives_the_same_site_as_signing_in_the_build(tmp_path: Pat
     assert wrong.returncode == 2 and "needs the signing key" in wrong.stderr
 
 
+def test_signing_later_without_one_active_key_says_what_to_do() -> None:
+    from cim.credentials.later import placeholder_signer
+
+    stand_in = keys.Signer(keys.new_key(), "dev", official=False)
+    with pytest.raises(ValueError, match=r"no active key.*cim keys new.*CIM_SIGNING_KEY"):
+        placeholder_signer({"z1": ("old", "retired")}, stand_in)
+    two = {"z1": ("key-2025", "active"), "z2": ("key-2026", "active")}
+    with pytest.raises(ValueError, match=r"2 active keys \(key-2025, key-2026\).*retired"):
+        placeholder_signer(two, stand_in)
+    one = placeholder_signer({"z2": ("key-2026", "active"), "z1": ("old", "retired")}, stand_in)
+    assert one.key_id == "key-2026" and one.official
+
+
 def _steps() -> list[dict[str, object]]:
     data = yaml.safe_load(DEPLOY.read_text())
     return list(data["jobs"]["build"]["steps"])

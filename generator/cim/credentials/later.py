@@ -23,8 +23,19 @@ def placeholder_signer(listed: dict[str, tuple[str, str]], stand_in: Signer) -> 
     """The signer an official build without the key names: the active key of issuer.yml (by
     its id), carried by ``stand_in``'s private key, whose signatures are removed again."""
     active = [key_id for key_id, status in listed.values() if status == "active"]
-    if len(active) != 1:
-        raise ValueError("issuer.yml must list exactly one active key to sign with later")
+    if not active:
+        raise ValueError(
+            "issuer.yml lists no active key, so nothing can be signed later: run `cim keys "
+            "new`, add the public key to issuer.yml's keys with status: active, and store "
+            "the private key as the CIM_SIGNING_KEY secret (administrators' guide, "
+            '"Revocation and signing keys")'
+        )
+    if len(active) > 1:
+        raise ValueError(
+            f"issuer.yml lists {len(active)} active keys ({', '.join(active)}); the later "
+            "signing step signs with one: mark every key but the one in CIM_SIGNING_KEY as "
+            "retired (keep it listed, so what it signed keeps verifying)"
+        )
     return Signer(stand_in.key, active[0], official=True)
 
 
