@@ -187,6 +187,22 @@ def test_tampered_credential_fails(built: tuple[Path, str], tmp_path: Path) -> N
     assert out.splitlines()[-1] == "NOT VALID: Changed since it was signed."
 
 
+def test_a_check_that_cannot_be_completed_is_not_confirmed_rather_than_not_valid(
+    built: tuple[Path, str], tmp_path: Path
+) -> None:
+    site, _ = built
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    for keys_file in (copy / ".well-known/did.json", copy / "did.json"):
+        keys_file.unlink()
+    code, out = verify_file(copy / "certificates/anna-lind/credential.json", copy)
+    lines = out.splitlines()
+    assert code == 1 and "✗ The issuer's keys could not be read" in out
+    assert lines[-2] == "NOT CONFIRMED: The check could not be completed."
+    assert "try again in a few minutes" in lines[-1] and "--site DIR" in lines[-1]
+    assert "NOT VALID" not in out
+
+
 def test_not_yet_valid(built: tuple[Path, str]) -> None:
     site, _ = built
     code, out = verify_file(

@@ -73,8 +73,24 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"(The files published at {site_url} are read from the copy in {site_dir}.)")
         for check in verdict.checks:
             print(f"{'✓' if check.ok else '✗'} {check.message}")
-        print(f"{'VALID' if verdict.valid else 'NOT VALID'}: {verdict.headline}")
+        print(f"{_word(verdict.valid, verdict.outcome)}: {verdict.headline}")
+        if verdict.outcome == "unchecked":
+            print(UNCHECKED_NEXT)
     return EXIT_OK if verdict.valid else EXIT_INVALID
+
+
+UNCHECKED_NEXT = (
+    "Nothing was found wrong with it, but it could not be confirmed either: try again in a "
+    "few minutes, or read the issuer's files from a copy of the site with --site DIR."
+)
+
+
+def _word(valid: bool, outcome: str) -> str:
+    """The verdict's first word: a check that could not be completed (a file that could not
+    be read) is not a finding that the certificate is false, as on the site's Verify button."""
+    if valid:
+        return "VALID"
+    return "NOT CONFIRMED" if outcome == "unchecked" else "NOT VALID"
 
 
 def _check_recipient(verdict: Any, document: Any, email: str) -> None:
