@@ -3,6 +3,7 @@
 
     python3 tasks.py build   # set up .venv, check the portfolios and build the site into site/
     python3 tasks.py test    # set up .venv with the test tools, run lint, types and tests
+    python3 tasks.py test --no-lint   # the tests only (pytest's own options may follow)
 
 Each sets up a virtual environment in .venv (once; again whenever pyproject.toml changes) and
 then runs the real commands inside it, so nothing is installed outside this folder.
@@ -69,14 +70,19 @@ def ensure_browser_tools() -> None:
 
 
 def test(args: list[str]) -> int:
+    """Lint, format check, type check, then pytest with ``args``. With ``--no-lint`` only
+    pytest runs: the oldest-versions job's libraries (Pillow 10.2, Babel 2.10) carry no
+    type information, and lint and types do not depend on the versions installed."""
     ensure_venv("test")
     ensure_browser_tools()
+    lint = "--no-lint" not in args
+    args = [a for a in args if a != "--no-lint"]
     for step in (
         [BIN / "ruff", "check", "."],
         [BIN / "ruff", "format", "--check", "."],
         [BIN / "mypy"],
     ):
-        code = _run(*step)
+        code = _run(*step) if lint else 0
         if code:
             return code
     workers = ["-n", "2"] if "-n" not in args else []

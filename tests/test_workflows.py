@@ -288,3 +288,4 @@ def test_the_oldest_versions_job_uses_every_lower_bound() -> None:
         )
     workflow = (ROOT / ".github/workflows/tests.yml").read_text()
     assert "PIP_CONSTRAINT: tests/oldest-versions.txt" in workflow
+    assert "run: bash .ci/run --no-lint" in workflow  # the tests themselves, every one
