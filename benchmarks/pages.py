@@ -15,6 +15,8 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from cim.site.footprint import kind_of
+
 # The parts of a mkdocs-material page, each starting at the first of its markers (in order).
 PARTS = (
     ("head", ("<head>",)),
@@ -68,33 +70,12 @@ def page_parts(site: Path) -> dict[str, dict[str, float]]:
     return result
 
 
-def kind_of(site: Path, path: Path) -> str:
-    """Which kind of bytes a file of the site is: pages, copies (evidence), index (search),
-    cards, credentials (signed credentials and the issuer's keys and lists), or rest."""
-    part = path.relative_to(site).parts
-    if part[0] == "sv":
-        part = part[1:]
-    if part[:2] == ("assets", "evidence"):
-        return "copies"
-    if part[0] == "search":
-        return "index"
-    if path.suffix == ".html":
-        return "pages"
-    if part[0] in ("certificates", "statements") and path.suffix == ".png":
-        return "cards"
-    if path.suffix == ".json" and (
-        part[0] in ("credentials", ".well-known") or path.name == "credential.json"
-    ):
-        return "credentials"
-    return "rest"
-
-
 def site_split(site: Path) -> dict[str, float]:
-    """Bytes of the site by kind (see :func:`kind_of`)."""
+    """Bytes of the site by kind, as `cim size` counts them (cim.site.footprint.kind_of)."""
     split = dict.fromkeys(("pages", "copies", "index", "cards", "credentials", "rest"), 0.0)
     for path in site.rglob("*"):
         if path.is_file():
-            split[kind_of(site, path)] += path.stat().st_size
+            split[kind_of(path.relative_to(site).as_posix())] += path.stat().st_size
     return split
 
 

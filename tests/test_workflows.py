@@ -115,6 +115,19 @@ def test_the_workflows_install_cim_only_from_the_lock_file(path: Path) -> None:
         ), f"{path.name} ({job}): cim is installed with --no-deps --no-index after the lock"
 
 
+def test_the_deployment_checks_the_sites_size_before_uploading_it() -> None:
+    [build] = [
+        job
+        for name, job in load(ROOT / ".github/workflows/deploy.yml")["jobs"].items()
+        if name == "build"
+    ]
+    runs = [str(step.get("run", "")) + str(step.get("uses", "")) for step in build["steps"]]
+    size = next(i for i, r in enumerate(runs) if r.startswith("cim size "))
+    assert "--format github" in runs[size]
+    assert next(i for i, r in enumerate(runs) if r.startswith("cim sign ")) < size
+    assert size < next(i for i, r in enumerate(runs) if "upload-pages-artifact" in r)
+
+
 def test_the_privileged_workflow_never_runs_pull_request_code() -> None:
     for path in WORKFLOWS:
         data = load(path)

@@ -29,6 +29,7 @@ COMMANDS = {
     "new": "new",
     "build": "build",
     "sign": "sign",
+    "size": "size",
     "verify": "verify",
     "statement": "statement",
     "status": "status",
