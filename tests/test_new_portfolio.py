@@ -49,6 +49,26 @@ def test_new_needs_both_or_neither(scheme: Path, capsys: pytest.CaptureFixture[s
     assert not (scheme / "portfolios").exists()
 
 
+def test_new_refuses_a_programme_the_rules_do_not_list(
+    scheme: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert new(scheme, "--programme", "nursng") == 2
+    err = capsys.readouterr().err
+    assert "unknown programme 'nursng' (did you mean 'nursing'?); choose one of: nursing," in err
+    assert not (scheme / "portfolios").exists()
+    assert new(scheme, "--programme", "social-work") == 0
+    doc = read(str(scheme / "portfolios/anna-b/portfolio.yml"), "portfolio.yml")
+    assert doc.data["programme"] == "social-work"
+
+
+def test_new_without_a_programme_takes_one_the_rules_list(scheme: Path) -> None:
+    rules = scheme / "rules.yml"
+    rules.write_text(rules.read_text().replace("id: nursing", "id: nursing-bsc"))
+    assert new(scheme) == 0
+    doc = read(str(scheme / "portfolios/anna-b/portfolio.yml"), "portfolio.yml")
+    assert doc.data["programme"] == "nursing-bsc"  # the first listed, since none is 'nursing'
+
+
 def test_the_template_bio_is_never_published() -> None:
     data = {
         "id": "x",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import re
+from pathlib import Path
 from typing import Any
 
 from cim.cli.common import (
@@ -13,6 +14,7 @@ from cim.cli.common import (
     date_argument,
     repository_of,
 )
+from cim.hints import did_you_mean
 from cim.model.layout import PORTFOLIO_FILE, PORTFOLIOS_DIR
 
 GITHUB_LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
@@ -23,6 +25,24 @@ def _user_id(value: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"'{value}' is not a GitHub user id (a number)")
     return int(text)
+
+
+def _programme(root: Path, wanted: str | None) -> str:
+    """The programme to write: ``wanted`` when rules.yml lists it (or cannot be read: then
+    `cim validate` says what is wrong with it), else a clear refusal; without ``wanted``,
+    nursing or the first programme listed."""
+    from cim.pipeline import load_scheme
+
+    rules = load_scheme(root).rules
+    known = [p.id for p in rules.programmes] if rules is not None else []
+    if wanted is None:
+        return "nursing" if "nursing" in known or not known else known[0]
+    if known and wanted not in known:
+        raise UsageError(
+            f"unknown programme '{wanted}'{did_you_mean(wanted, known)}; choose one of: "
+            f"{', '.join(known)} (`programmes:` in rules.yml)"
+        )
+    return wanted
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -48,7 +68,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     values: dict[str, Any] = {"id": args.id, "name": args.name or "Your Name"}
     if args.github is not None:
         values.update(github=args.github, github_id=args.github_id)
-    values["programme"] = args.programme or "nursing"
+    values["programme"] = _programme(root, args.programme)
     values["studies"] = {
         "start": start.isoformat(),
         "end": (start + dt.timedelta(days=3 * 365)).isoformat(),
