@@ -289,3 +289,24 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(tmp_path: Path) -> No
     assert "rules.yml" in done.stderr
     assert _files(site) == before
     assert not list(tmp_path.glob(".site.building-*"))
+
+
+def test_the_first_rebuild_after_a_clean_build_writes_only_what_changed(tmp_path: Path) -> None:
+    """A clean build's pages are the page cache's very files, so the rebuild after it takes
+    every unchanged page over where it is (the same file, not written again), as every later
+    rebuild does."""
+    repo = _project(tmp_path)
+    cache, site = tmp_path / "cache", tmp_path / "site"
+    _cim(repo, "build", "--out", str(site), cache=cache)
+    pages = sorted(site.glob("**/students/*/index.html")) + sorted(
+        site.glob("**/certificates/*/index.html")
+    )
+    assert len(pages) > 10
+    kept = {p.relative_to(site).as_posix(): p.stat().st_ino for p in pages}
+    cached = {p.stat().st_ino for p in (cache / "pages").iterdir()}
+    assert set(kept.values()) <= cached  # the site's pages are the cache's files
+    _edit(repo / "portfolios/jonas-berg/portfolio.yml", "bio: ", "bio: Changed. ")
+    out = _cim(repo, "build", "--out", str(site), cache=cache)
+    assert re.search(r"\b[1-9]\d* unchanged page\(s\) reused", out), out
+    moved = {uri for uri, inode in kept.items() if (site / uri).stat().st_ino != inode}
+    assert moved == {"students/jonas-berg/index.html", "sv/students/jonas-berg/index.html"}

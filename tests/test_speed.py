@@ -122,6 +122,32 @@ def test_a_build_takes_over_the_previous_sites_folders_and_keeps_only_what_it_mu
     assert not (built / "students.carried").exists()
 
 
+def test_a_folder_the_build_wrote_anew_is_not_taken_over(tmp_path: Path) -> None:
+    """A full build wrote nearly every page itself: the previous site's folder is left to be
+    deleted with it, and the build's folder stays, with the placed files added."""
+    from cim.writers.folder import settle
+
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "a").write_text("page a")
+    previous, built = tmp_path / "previous", tmp_path / "built"
+    for name in ("a", "b", "c"):
+        (previous / f"students/{name}").mkdir(parents=True)
+        (previous / f"students/{name}/index.html").write_text(f"old page {name}")
+    for name in ("b", "c"):
+        (built / f"students/{name}").mkdir(parents=True)
+        (built / f"students/{name}/index.html").write_text(f"page {name}, rendered now")
+    written = (built / "students/b/index.html").stat().st_ino
+
+    settle(built, {"students/a/index.html": cache / "a"}, previous, ("students",))
+
+    files = sorted(p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file())
+    assert files == ["students/a/index.html", "students/b/index.html", "students/c/index.html"]
+    assert os.path.samefile(built / "students/a/index.html", cache / "a")
+    assert (built / "students/b/index.html").stat().st_ino == written  # not moved about
+    assert (previous / "students/a/index.html").read_text() == "old page a"  # left as it was
+
+
 # Whitespace the browser collapses, and characters around it: no-break spaces are kept.
 _HTMLISH = st.text(alphabet=[" ", "\n", "\t", "\r", "\f", "\u00a0", "a", "<", ">"], max_size=40)
 
@@ -154,33 +180,78 @@ def test_compaction_keeps_preformatted_text_and_scripts_byte_for_byte() -> None:
     )
 
 
-def test_kept_pages_are_written_by_their_own_thread_and_all_there_at_the_end(
+def _written_pages(site: Path, count: int) -> dict[str, Path]:
+    """``count`` finished pages written into ``site``, as MkDocs writes them, by key."""
+    written = {}
+    for n in range(count):
+        path = site / f"students/s{n}/index.html"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"<p>page {n} – å</p>" * 50, encoding="utf-8")
+        written[f"{n:064x}"] = path
+    return written
+
+
+def test_kept_pages_are_the_sites_very_files_and_found_by_the_next_build(
     tmp_path: Path,
 ) -> None:
-    """More pages than may wait in memory are kept: after finish() every one is in the
-    cache with its bytes, found by the next build, and no temporary file is left."""
-    from cim.site.reuse import PAGES_WAITING, PageCache
+    """After finish() every kept page is in the cache as the site's very file (one inode:
+    the next build, taking the site's folders over, writes none of them again), found by
+    the next build with its bytes, and no temporary file is left."""
+    from cim.site.reuse import PageCache
 
-    pages = PageCache(tmp_path)
-    finished = {f"{n:064x}": f"<p>page {n} – å</p>" * 50 for n in range(PAGES_WAITING * 3)}
-    for key, html in finished.items():
-        pages.keep(key, html)
-    pages.forget_unused()  # waits for the writing thread first
-
-    assert sorted(os.listdir(tmp_path / "pages")) == sorted(f"{key}.html" for key in finished)
-    later = PageCache(tmp_path)
-    for key, html in finished.items():
+    pages = PageCache(tmp_path / "cache")
+    written = _written_pages(tmp_path / "site", 70)
+    for key, path in written.items():
+        pages.keep(key, path)
+    assert not (tmp_path / "cache/pages").exists()  # nothing is taken before finish()
+    pages.forget_unused()  # finishes first
+    names = sorted(os.listdir(tmp_path / "cache/pages"))
+    assert names == sorted(f"{key}.html" for key in written)
+    later = PageCache(tmp_path / "cache")
+    for key, path in written.items():
         found = later.find(key)
-        assert found is not None and found.read_text(encoding="utf-8") == html
+        assert found is not None and found.read_bytes() == path.read_bytes()
+        assert os.path.samefile(found, path)
 
 
-def test_a_page_that_cannot_be_kept_fails_the_build_when_it_ends(tmp_path: Path) -> None:
-    """An error of the writing thread is not lost: finish() raises it."""
+def test_without_links_kept_pages_are_copied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cim.site.reuse import PageCache
+
+    def no_links(*_: object) -> None:
+        raise OSError("Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    pages = PageCache(tmp_path / "cache")
+    written = _written_pages(tmp_path / "site", 3)
+    for key, path in written.items():
+        pages.keep(key, path)
+    pages.finish()
+    for key, path in written.items():
+        copy = tmp_path / f"cache/pages/{key}.html"
+        assert copy.read_bytes() == path.read_bytes() and not os.path.samefile(copy, path)
+    assert sorted(os.listdir(tmp_path / "cache/pages")) == sorted(f"{k}.html" for k in written)
+
+
+def test_a_failed_build_keeps_none_of_its_pages(tmp_path: Path) -> None:
+    """The page being written when a build fails may be cut short: none is taken in."""
+    from cim.site.reuse import PageCache
+
+    pages = PageCache(tmp_path / "cache")
+    for key, path in _written_pages(tmp_path / "site", 3).items():
+        pages.keep(key, path)
+    pages.abandon()
+    pages.finish()
+    assert not (tmp_path / "cache/pages").exists()
+
+
+def test_a_page_that_cannot_be_kept_fails_the_build(tmp_path: Path) -> None:
     from cim.site.reuse import PageCache
 
     (tmp_path / "pages").write_text("a file where the folder of pages should be")
     pages = PageCache(tmp_path)
-    pages.keep("0" * 64, "<p>a page</p>")
+    pages.keep("0" * 64, _written_pages(tmp_path / "site", 1)["0" * 64])
     with pytest.raises(OSError):
         pages.finish()
 

@@ -34,9 +34,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-import threading
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -144,9 +142,6 @@ def input_key(shared: str, student: str, page: Page) -> str:
     return hashlib.sha256(f"{shared}\0{student}\0{page!r}".encode()).hexdigest()
 
 
-PAGES_WAITING = 64  # finished pages held in memory (a few MB) until the writing thread takes them
-
-
 class PageCache:
     """Finished pages by key, in ``<cache>/pages/``; keeps what one build used."""
 
@@ -156,9 +151,7 @@ class PageCache:
         self.known: set[str] | None = None  # the names in the folder, read once
         self.reused = 0
         self.stored = 0
-        self._writer: ThreadPoolExecutor | None = None
-        self._waiting = threading.BoundedSemaphore(PAGES_WAITING)
-        self._failed: BaseException | None = None
+        self._written: list[tuple[str, Path]] = []  # (key, the site's file) to take in
 
     def _path(self, key: str) -> Path:
         return self.folder / f"{key}.html"
@@ -178,33 +171,38 @@ class PageCache:
         self.reused += 1
         return path
 
-    def keep(self, key: str, html: str) -> None:
-        """Store a finished page; a half-written file is never seen under its name. The
-        file is written by a thread of its own while the next page is rendered (up to
-        ``PAGES_WAITING`` pages wait their turn); :meth:`finish` waits for every one."""
-        data = html.encode("utf-8")
+    def keep(self, key: str, written: Path) -> None:
+        """Keep the finished page that the build writes to ``written`` under ``key``:
+        :meth:`finish` takes it in once it is written."""
         self.used.add(key)
         self.stored += 1
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(1, thread_name_prefix="cim-page-cache")
-        self._waiting.acquire()
-        written = self._writer.submit(_write_whole, self._path(key), data, 0o644)
-        written.add_done_callback(self._written)
-
-    def _written(self, done: Future[None]) -> None:
-        self._waiting.release()
-        failed = done.exception()
-        if failed is not None and self._failed is None:
-            self._failed = failed
+        self._written.append((key, written))
 
     def finish(self) -> None:
-        """Wait until every kept page is written; raise the first error writing one."""
-        if self._writer is not None:
-            self._writer.shutdown(wait=True)
-            self._writer = None
-        failed, self._failed = self._failed, None
-        if failed is not None:
-            raise failed
+        """Take every page kept since the last call into the cache, now that each is
+        written. The cache's file is the site's very file (a hard link; a copy where the
+        file system has none), so the next build, which takes the site's folders over, finds
+        each unchanged page already in its place and writes none of them again; and the
+        cache holds byte for byte what the site does. A half-taken page is never seen under
+        its name."""
+        written, self._written = self._written, []
+        if not written:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for key, source in written:
+            target = self._path(key)
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            try:
+                os.link(source, tmp)
+            except OSError:
+                _write_whole(target, source.read_bytes(), 0o644)
+                continue
+            os.replace(tmp, target)
+
+    def abandon(self) -> None:
+        """Take none of the pages kept since the last :meth:`finish` (a failed build: the
+        page being written when it failed may be incomplete)."""
+        self._written = []
 
     def forget_unused(self) -> None:
         """Delete every cached page this build did not use (old versions, withdrawn students)."""

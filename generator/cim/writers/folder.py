@@ -85,7 +85,10 @@ def settle(
     pages among them), the files this build wrote there are moved in, a placed file is kept
     only when it is the very file of the cache (the same inode), and data only when its bytes
     are the same.
-    Thousands of folders are then not made again for an unchanged page each."""
+    Thousands of folders are then not made again for an unchanged page each. A folder this
+    build wrote more files of than it places (a full build) is not taken over: moving each
+    new file in and deleting each old one would cost more than the folder; the previous
+    site's copy goes with the rest of it."""
     rest = dict(placed)
     for folder in carried:
         if previous is None:
@@ -93,16 +96,19 @@ def settle(
         old = os.path.join(previous, folder)
         if os.path.isdir(old) and not os.path.islink(old):
             prefix = folder + "/"
+            new = os.path.join(site_dir, folder)
+            fresh = set(_files_below(new)) if os.path.isdir(new) else set()
             inside = [uri for uri in rest if uri.startswith(prefix)]
+            if len(fresh) > len(inside):
+                continue
             wanted = {uri[len(prefix) :]: rest.pop(uri) for uri in inside}
-            _take_over(old, os.path.join(site_dir, folder), wanted)
+            _take_over(old, new, wanted, fresh)
     place_files(rest, site_dir)
 
 
-def _take_over(old: str, new: str, wanted: dict[str, Path | bytes]) -> None:
-    """Move the folder ``old`` to ``new`` (where this build may have written files already),
+def _take_over(old: str, new: str, wanted: dict[str, Path | bytes], fresh: set[str]) -> None:
+    """Move the folder ``old`` to ``new``, where this build wrote the ``fresh`` files,
     holding exactly those files and the ``wanted`` ones."""
-    fresh = set(_files_below(new)) if os.path.isdir(new) else set()
     carried = new + ".carried"
     os.makedirs(os.path.dirname(carried), exist_ok=True)
     os.rename(old, carried)

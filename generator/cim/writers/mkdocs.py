@@ -13,7 +13,6 @@ can be said without MkDocs is in ``cim.site`` and ``cim.writers.languages``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gc
 import logging
@@ -308,8 +307,8 @@ class CimPlugin(BasePlugin[CimConfig]):
             shapes=self.scripts,
         )
         kept = self.bodies.pop(page.file.src_uri, None)
-        if kept is not None and self.reuse is not None:
-            self.reuse.keep(kept[1], output)
+        if kept is not None and self.reuse is not None:  # taken in once written (_finish)
+            self.reuse.keep(kept[1], Path(page.file.abs_dest_path))
         planned = self.site.pages_in(self.config.language) if self.site is not None else {}
         if page.file.src_uri in planned and not planned[page.file.src_uri].search:
             page.content = BODY_MARK  # nothing reads a written page's body again
@@ -337,12 +336,13 @@ class CimPlugin(BasePlugin[CimConfig]):
         later = self.site.certificates.later if self.site is not None else None
         if later is not None and self.config.language == DEFAULT:
             later.cancel()
-        if self.reuse is not None:  # pages being kept are written whole before the end
-            with contextlib.suppress(Exception):  # the build's own error is the one to tell
-                self.reuse.finish()
+        if self.reuse is not None:  # the page being written may be cut short: none is kept
+            self.reuse.abandon()
 
     @event_priority(50)  # before the search plugin writes its index
     def _finish(self, *, config: MkDocsConfig) -> None:
+        if self.reuse is not None:  # every page of this language is written by now
+            self.reuse.finish()
         search = _search_plugin(config)
         if self.site is not None and search is not None:
             search.search_index.entries.extend(self._search_entries(self.site))
