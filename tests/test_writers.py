@@ -76,3 +76,33 @@ def test_the_folder_writer_makes_every_page_without_mkdocs(
     assert {row["id"] for row in directory} == {
         p.parent.name for p in (out / "students").glob("*/index.html")
     }
+
+
+def test_every_planned_page_reads_its_front_matter_back_as_its_meta() -> None:
+    """The pages outside the navigation skip MkDocs' reading of their front matter
+    (cim.writers.mkdocs.PlannedPage): what MkDocs would read from it must be their meta."""
+    import datetime as dt
+
+    from mkdocs.utils.meta import get_data
+
+    from cim.site.pages import Page
+
+    from conftest import site_plan
+
+    site = site_plan(ROOT, today=dt.date.fromisoformat(TODAY))
+    pages = [page for lang in ("en", "sv") for page in site.pages_in(lang).values()]
+    assert len(pages) > 30
+    hostile = Page(
+        "students/x.md",
+        # (U+2028 and U+2029, which YAML would fold, never pass the schema's one-line texts)
+        'Zoë "Z" O\'Neil: <b>&amp;</b> --- #1 {a: b}\n... yes: [1, 2] *x &y !z %',
+        "portfolio",
+        template="portfolio.html",
+        search=False,
+        hide=("navigation", "toc"),
+        description="- a list? no: a text\t",
+        image="https://example.org/a b.png",
+        noindex=True,
+    )
+    for page in [*pages, hostile]:
+        assert get_data(page.front_matter()) == ("", page.meta()), page.src_uri

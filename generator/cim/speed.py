@@ -33,6 +33,10 @@ a written page is the cache's very     :class:`cim.site.reuse.PageCache`       f
 file (a hard link, not a second copy)                                          after a full
                                                                                one 10.6 →
                                                                                6.1 s at 10,000
+the plan's pages outside the           :class:`cim.writers.mkdocs.PlannedPage` full build at
+navigation made without YAML or                                                10,000: 83.9 →
+Markdown (their meta is known)                                                 79.4 s; equal:
+                                                                               golden, tests
 a folder written anew is not taken     :func:`cim.writers.folder.settle`       full build over
 over from the previous site                                                    a site: 12.5 →
                                                                                1.7 s of it

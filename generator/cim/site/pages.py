@@ -70,7 +70,12 @@ class Page:
 
     def front_matter(self) -> str:
         """The Markdown source a writer reads: front matter only (the body comes from the
-        renderer)."""
+        renderer). It reads back as :meth:`meta`."""
+        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in self.meta().items()]
+        return "---\n" + "\n".join(lines) + "\n---\n"
+
+    def meta(self) -> dict[str, Any]:
+        """What the page's front matter says to the theme and to search engines."""
         meta: dict[str, Any] = {"title": escape(self.title)}
         if self.template:
             meta["template"] = self.template
@@ -84,8 +89,7 @@ class Page:
             meta["og_image"] = escape(self.image)
         if self.noindex:
             meta["robots"] = "noindex"
-        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
-        return "---\n" + "\n".join(lines) + "\n---\n"
+        return meta
 
 
 class SiteError(Exception):
