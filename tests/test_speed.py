@@ -296,7 +296,7 @@ def test_remembered_translations_render_as_jinjas_own_gettext() -> None:
     source = (
         "{{ _('Points') }}|{{ _('%(n)s of %(m)s', n='<b>', m=5) }}|{{ _('100%%') }}"
         "|{{ _('<em>%(n)s</em>', n='<b>') }}"
-        "|{% autoescape false %}{{ _('%(n)s', n='<i>') }}{% endautoescape %}"
+        "|{% autoescape false %}{{ _('%(n)s', n='<i>') }}{{ _('100%%') }}{% endautoescape %}"
         "|{% trans n='<u>' %}Hello {{ n }}{% endtrans %}"
     )
     for lang in ("en", "sv"):

@@ -28,13 +28,21 @@ def _remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
     template escapes, used as a format string), each translation looked up once: a page says
     about fifty words through it, on thousands of pages (a fifth of a body's rendering)."""
     found: dict[tuple[str, bool], str] = {}
+    whole: dict[tuple[str, bool], str] = {}  # the result itself, for a text without variables
 
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, text: str, **variables: Any) -> str:
         escaping = bool(context.eval_ctx.autoescape)
+        if not variables:
+            done = whole.get((text, escaping))
+            if done is not None:
+                return done
         said = found.get((text, escaping))
         if said is None:
             said = found[(text, escaping)] = Markup(translate(text)) if escaping else translate(text)
+        if not variables:
+            whole[(text, escaping)] = said % variables
+            return whole[(text, escaping)]
         return said % variables
 
     return gettext
