@@ -86,10 +86,17 @@ def test_above_the_limit_it_is_over_and_says_where_to_publish_instead() -> None:
     assert over.lines[0].startswith("The site is 1,000 MB: 100% of")
     assert "may refuse to publish a site this large" in over.lines[-1]
     assert "university's own web server" in over.lines[-1]
+    assert "the site reached the limit at about 18,000 published students" in over.lines[2]
     other = fit(site_of(10), limit=100 * MB, host="the university's web server")
-    assert (
-        other.level == "over" and "that the university's web server publishes" in (other.lines[0])
+    assert other.level == "over"
+    assert "that the university's web server publishes" in other.lines[0]
+    assert other.lines[-1] == (
+        "The university's web server needs more room for the site: give it more before the "
+        "next deployment."
     )
+    near = fit(site_of(1000), limit=160 * MB, host="the web server")
+    assert near.level == "nearing"
+    assert near.lines[-1] == "Give the web server more room for the site before a deployment fails."
 
 
 def size(*args: str) -> tuple[int, str]:

@@ -133,28 +133,34 @@ def fit(found: Footprint, limit: int = GITHUB_PAGES_LIMIT, host: str = "GitHub P
     lines = [head, f"By kind: {parts}."]
     at = found.students_at(limit)
     if at is not None:
+        when = "reaches" if at >= found.students else "reached"
         lines.append(
             f"Each published student adds about {found.per_student() / 1e3:,.0f} KB; "
-            f"{found.students:,} are published now, and at this rate the site reaches the "
+            f"{found.students:,} are published now, and at this rate the site {when} the "
             f"limit at about {at:,} published students."
         )
-    guide = 'the administrators\' guide, "When the site outgrows GitHub Pages"'
-    if share > 1:
-        return Fit(
-            "over",
-            [
-                *lines,
-                f"{host} may refuse to publish a site this large: publish the site folder "
-                f"from the university's own web server instead, as {guide} describes.",
-            ],
-        )
     if share >= NEARING:
-        return Fit(
-            "nearing",
-            [
-                *lines,
-                f"Plan the move now, before a deployment fails: {guide} says how to publish "
-                f"the site from the university's own web server.",
-            ],
-        )
+        over = share > 1
+        return Fit("over" if over else "nearing", [*lines, _next_step(host, over)])
     return Fit("fits", lines)
+
+
+def _next_step(host: str, over: bool) -> str:
+    """What the administrators do about a site near or over its host's limit."""
+    guide = 'the administrators\' guide, "When the site outgrows GitHub Pages"'
+    if host != "GitHub Pages":
+        return (
+            f"{host[:1].upper()}{host[1:]} needs more room for the site: give it more before "
+            "the next deployment."
+            if over
+            else f"Give {host} more room for the site before a deployment fails."
+        )
+    if over:
+        return (
+            f"{host} may refuse to publish a site this large: publish the site folder from "
+            f"the university's own web server instead, as {guide} describes."
+        )
+    return (
+        f"Plan the move now, before a deployment fails: {guide} says how to publish the site "
+        f"from the university's own web server."
+    )
