@@ -531,8 +531,8 @@ class PlannedPage(MkPage):
     """A page of the plan outside the navigation, as MkDocs would make it from the plan's
     front matter, without reading that front matter back as YAML or converting its empty
     Markdown (the body comes from the plan: on_page_content). The fields are those MkDocs
-    sets for such a page; the test of the golden manifest holds every byte to it. About a
-    tenth of a full build's page time at 10,000 students."""
+    sets for such a page; the test of the golden manifest holds every byte to it. About 8 %
+    of a full build's page time at 10,000 students (66.9 → 61.4 s for both languages)."""
 
     def __init__(self, file: File, config: MkDocsConfig, meta: dict[str, Any]) -> None:
         super().__init__(None, file, config)  # the file's page from now on
