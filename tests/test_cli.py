@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -223,6 +224,20 @@ def test_console_script_help_and_exit_codes(repo: Path) -> None:
     break_three(repo)
     bad = subprocess.run([cim, "validate", "--repo", str(repo)], capture_output=True, text=True)
     assert bad.returncode == 1
+
+
+def test_every_commands_help_reads_as_written() -> None:
+    """argparse formats help strings with %, not descriptions: a "%%" meant for one shows
+    as written in the other."""
+    from cim.cli import COMMANDS, build_parser
+
+    for command in COMMANDS:
+        parser = build_parser(command)
+        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[
+            command
+        ]
+        text = sub.format_help()
+        assert "%%" not in text and "%(" not in text, command
 
 
 def test_demo_files_and_template_carry_the_schema_modeline() -> None:

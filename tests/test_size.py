@@ -130,6 +130,8 @@ def test_cim_size_on_the_built_demo_site(built: tuple[Path, str]) -> None:
 
     code, out = size("--site", str(site), "--format", "markdown")
     assert code == 0 and out.startswith("## The site's size\n\n- The site is ")
+    code, out = size("--repo", str(site.parent))  # the repository's site/ by default
+    assert code == 0 and out.startswith(f"The site is {total / MB:,.0f} MB")
 
 
 def test_cim_size_refuses_what_is_not_a_site_or_a_size(

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from cim.cli.common import EXIT_INVALID, EXIT_OK, UsageError
+from cim.cli.common import EXIT_INVALID, EXIT_OK, UsageError, repository_of
 
 UNITS = {"": 1, "B": 1, "KB": 10**3, "MB": 10**6, "GB": 10**9}
 
@@ -44,7 +44,7 @@ def cmd_size(args: argparse.Namespace) -> int:
     from cim.github.escape import command_data
     from cim.site.footprint import fit, measure
 
-    site = Path(args.site)
+    site = Path(args.site) if args.site else repository_of(args) / "site"
     if not (site / "index.html").is_file():
         raise UsageError(f"{site} is not a built site; run `cim build --out {site}` first")
     verdict = fit(measure(site_files(site)), args.limit, args.host)
@@ -69,10 +69,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="does the built site fit its host (GitHub Pages: 1 GB)?",
         description="Measure a built site: its size by kind of file, what each published "
         "student adds, and at about how many students it reaches the host's limit. Exit 0 "
-        "when it fits (with a warning from 80 %% of the limit on), 1 when it is larger than "
+        "when it fits (with a warning from 80 % of the limit on), 1 when it is larger than "
         "the host publishes.",
     )
-    p.add_argument("--site", default="site", metavar="DIR", help="the built site (default: site)")
+    p.add_argument("--site", metavar="DIR", help="the built site (default: the repository's site/)")
     p.add_argument(
         "--limit",
         type=size_argument,
