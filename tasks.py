@@ -75,14 +75,16 @@ def test(args: list[str]) -> int:
     type information, and lint and types do not depend on the versions installed."""
     ensure_venv("test")
     ensure_browser_tools()
-    lint = "--no-lint" not in args
-    args = [a for a in args if a != "--no-lint"]
-    for step in (
+    lint: list[list[str | Path]] = [
         [BIN / "ruff", "check", "."],
         [BIN / "ruff", "format", "--check", "."],
         [BIN / "mypy"],
-    ):
-        code = _run(*step) if lint else 0
+    ]
+    if "--no-lint" in args:
+        lint = []
+    args = [a for a in args if a != "--no-lint"]
+    for step in lint:
+        code = _run(*step)
         if code:
             return code
     workers = ["-n", "2"] if "-n" not in args else []

@@ -94,16 +94,23 @@ def test_the_deployment_installs_from_hashes_and_signs_in_its_own_step() -> None
     assert steps.index(sign) > steps.index(build)
 
 
+def _name(text: str) -> str:
+    """A package's name as package indexes compare names."""
+    return re.sub(r"[-_.]+", "-", text).lower()
+
+
+def _pinned(lock: str) -> set[str]:
+    """The names of the packages the lock file pins."""
+    return {_name(m) for m in re.findall(r"^([A-Za-z0-9._-]+)==", lock, re.M)}
+
+
 def test_the_lock_file_pins_every_dependency_with_hashes() -> None:
     lock = (ROOT / "requirements.lock").read_text()
     import tomllib
 
-    def name(text: str) -> str:  # as package indexes compare names
-        return re.sub(r"[-_.]+", "-", text).lower()
-
-    pinned = {name(m) for m in re.findall(r"^([A-Za-z0-9._-]+)==", lock, re.M)}
+    pinned = _pinned(lock)
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = {name(re.split(r"[<>=!~\[; ]", d)[0]) for d in project["dependencies"]}
+    wanted = {_name(re.split(r"[<>=!~\[; ]", d)[0]) for d in project["dependencies"]}
     assert wanted <= pinned, wanted - pinned
     blocks = re.split(r"\n(?=[A-Za-z0-9._-]+==)", lock.split("\n", 6)[-1])
     assert all("--hash=sha256:" in b for b in blocks if "==" in b)
@@ -116,13 +123,7 @@ def test_every_library_the_generator_imports_is_in_the_lock_file() -> None:
     import ast
     import importlib.metadata
 
-    def name(text: str) -> str:  # as package indexes compare names
-        return re.sub(r"[-_.]+", "-", text).lower()
-
-    pinned = {
-        name(m)
-        for m in re.findall(r"^([A-Za-z0-9._-]+)==", (ROOT / "requirements.lock").read_text(), re.M)
-    }
+    pinned = _pinned((ROOT / "requirements.lock").read_text())
     owners = importlib.metadata.packages_distributions()
     missing: dict[str, str] = {}
     for path in sorted((ROOT / "generator" / "cim").rglob("*.py")):
@@ -139,7 +140,7 @@ def test_every_library_the_generator_imports_is_in_the_lock_file() -> None:
                     continue
                 distributions = owners.get(top)
                 assert distributions, f"{path.relative_to(ROOT)}: nothing installed gives {top}"
-                if not {name(d) for d in distributions} & pinned:
+                if not {_name(d) for d in distributions} & pinned:
                     missing[top] = str(path.relative_to(ROOT))
     assert not missing, f"imported but not in requirements.lock (add to dependencies): {missing}"
 

@@ -27,17 +27,11 @@ def size_argument(value: str) -> int:
 
 
 def site_files(site: Path) -> Iterator[tuple[str, int]]:
-    """Every file of the site folder, as (path relative to it with "/", bytes); links are
-    not followed (the build writes none)."""
-    pending = [("", site)]
-    while pending:
-        prefix, folder = pending.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append((f"{prefix}{entry.name}/", Path(entry.path)))
-                elif entry.is_file(follow_symlinks=False):
-                    yield f"{prefix}{entry.name}", entry.stat(follow_symlinks=False).st_size
+    """Every file of the site folder, as (path relative to it with "/", bytes)."""
+    from cim.writers.folder import files_below
+
+    for name in files_below(str(site)):
+        yield name, os.lstat(os.path.join(site, name)).st_size
 
 
 def cmd_size(args: argparse.Namespace) -> int:

@@ -26,13 +26,17 @@ KINDS = {
 }
 
 
+def _in_any_language(path: str) -> list[str]:
+    """The parts of ``path`` as in the default language's part of the site."""
+    part = path.split("/")
+    return part[1:] if part[0] == "sv" else part
+
+
 def kind_of(path: str) -> str:
     """Which kind of bytes the site's file at ``path`` (relative, with ``/``) is: pages,
     copies (evidence), index (search), cards, credentials (signed credentials, the issuer's
     keys and lists), or rest."""
-    part = path.split("/")
-    if part[0] == "sv":
-        part = part[1:]
+    part = _in_any_language(path)
     name = part[-1]
     if part[:2] == ["assets", "evidence"]:
         return "copies"
@@ -62,9 +66,7 @@ def grows_with_students(path: str) -> bool:
     """Whether the file at ``path`` is there for one student (their pages, certificate and
     statements in every language, evidence copies) or grows with their number (the search
     index); the theme, the guides and the other pages are there once, whatever the number."""
-    part = path.split("/")
-    if part[0] == "sv":
-        part = part[1:]
+    part = _in_any_language(path)
     return (
         part[:2] == ["assets", "evidence"]
         or part[0] == "search"

@@ -71,8 +71,7 @@ class Page:
     def front_matter(self) -> str:
         """The Markdown source a writer reads: front matter only (the body comes from the
         renderer). It reads back as :meth:`meta`."""
-        lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in self.meta().items()]
-        return "---\n" + "\n".join(lines) + "\n---\n"
+        return front_matter_of(self.meta())
 
     def meta(self) -> dict[str, Any]:
         """What the page's front matter says to the theme and to search engines."""
@@ -90,6 +89,12 @@ class Page:
         if self.noindex:
             meta["robots"] = "noindex"
         return meta
+
+
+def front_matter_of(meta: dict[str, Any]) -> str:
+    """A page's front matter that reads back as ``meta`` (:meth:`Page.meta`)."""
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
 
 
 class SiteError(Exception):

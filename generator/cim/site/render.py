@@ -30,20 +30,22 @@ def _remembered_gettext(translate: Callable[[str], str]) -> Callable[..., str]:
     found: dict[tuple[str, bool], str] = {}
     whole: dict[tuple[str, bool], str] = {}  # the result itself, for a text without variables
 
+    def translated(key: tuple[str, bool]) -> str:
+        said = found.get(key)
+        if said is None:
+            text, escaping = key
+            said = found[key] = Markup(translate(text)) if escaping else translate(text)
+        return said
+
     @jinja2.pass_context
     def gettext(context: jinja2.runtime.Context, text: str, **variables: Any) -> str:
-        escaping = bool(context.eval_ctx.autoescape)
-        if not variables:
-            done = whole.get((text, escaping))
-            if done is not None:
-                return done
-        said = found.get((text, escaping))
-        if said is None:
-            said = found[(text, escaping)] = Markup(translate(text)) if escaping else translate(text)
-        if not variables:
-            whole[(text, escaping)] = said % variables
-            return whole[(text, escaping)]
-        return said % variables
+        key = (text, bool(context.eval_ctx.autoescape))
+        if variables:
+            return translated(key) % variables
+        done = whole.get(key)
+        if done is None:
+            done = whole[key] = translated(key) % variables
+        return done
 
     return gettext
 

@@ -97,7 +97,7 @@ def settle(
         if os.path.isdir(old) and not os.path.islink(old):
             prefix = folder + "/"
             new = os.path.join(site_dir, folder)
-            fresh = set(_files_below(new)) if os.path.isdir(new) else set()
+            fresh = set(files_below(new)) if os.path.isdir(new) else set()
             inside = [uri for uri in rest if uri.startswith(prefix)]
             if len(fresh) > len(inside):
                 continue
@@ -141,11 +141,12 @@ def _holds(path: str, data: bytes) -> bool:
         return handle.read(len(data) + 1) == data
 
 
-def _files_below(top: str, prefix: str = "") -> Iterator[str]:
+def files_below(top: str, prefix: str = "") -> Iterator[str]:
+    """Every file below ``top``, by its path inside it (with ``/``); links are not followed."""
     with os.scandir(top) as listing:
         for entry in listing:
             if entry.is_dir(follow_symlinks=False):
-                yield from _files_below(entry.path, f"{prefix}{entry.name}/")
+                yield from files_below(entry.path, f"{prefix}{entry.name}/")
             else:
                 yield prefix + entry.name
 

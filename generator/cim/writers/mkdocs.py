@@ -42,7 +42,7 @@ from cim.site.config import DEFAULT_SITE_URL, config_file
 from cim.site.csp import content_security_policy
 from cim.site.directory import search_entries, student_entries
 from cim.site.language import DEFAULT, LANGUAGES, others
-from cim.site.pages import Page, SiteError
+from cim.site.pages import Page, SiteError, front_matter_of
 from cim.site.plan import SitePlan, plan
 from cim.site.reuse import (
     STUDENT_KINDS,
@@ -239,17 +239,17 @@ class CimPlugin(BasePlugin[CimConfig]):
                 )
             if self._reused(page, site, files, config):
                 continue
-            if page.src_uri in nav_pages:  # MkDocs makes its page, with the navigation's title
-                files.append(File.generated(config, page.src_uri, content=page.front_matter()))
-            else:
-                made = File.generated(
-                    config,
-                    page.src_uri,
-                    content=page.front_matter(),
-                    inclusion=InclusionLevel.NOT_IN_NAV,
-                )
-                PlannedPage(made, config, page.meta())
-                files.append(made)
+            in_nav = page.src_uri in nav_pages
+            meta = page.meta()
+            made = File.generated(
+                config,
+                page.src_uri,
+                content=front_matter_of(meta),
+                inclusion=InclusionLevel.UNDEFINED if in_nav else InclusionLevel.NOT_IN_NAV,
+            )
+            if not in_nav:  # MkDocs makes a navigation page itself, with the navigation's title
+                PlannedPage(made, config, meta)
+            files.append(made)
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.shared = SharedParts()
