@@ -747,3 +747,49 @@ def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
     texts = signing.signed_texts(later, issuing, cache)
     assert signed == [0, 2]
     assert texts == [badge.dumps(badge.sign(d, issuing, day)) for d, day in later]
+
+
+def _modules(png: bytes) -> tuple[int, list[list[bool]]]:
+    """The QR picture read back: its scale, and for each square whether it is dark (navy)."""
+    with Image.open(io.BytesIO(png)) as picture:
+        rgb = picture.convert("RGB")
+    colours = {colour for _, colour in rgb.getcolors() or []}
+    assert colours == {(11, 61, 92), (255, 255, 255)}, colours
+    scale = 8
+    side = rgb.width // scale
+    assert rgb.size == (side * scale, side * scale)
+    squares = [
+        [rgb.crop((x * scale, y * scale, (x + 1) * scale, (y + 1) * scale)) for x in range(side)]
+        for y in range(side)
+    ]
+    assert all(len(s.getcolors() or []) == 1 for row in squares for s in row)  # hard edges
+    return scale, [[s.getpixel((0, 0)) == (11, 61, 92) for s in row] for row in squares]
+
+
+@pytest.mark.parametrize("page", ["certificates/anna-lind", "sv/certificates/anna-lind"])
+def test_the_qr_code_on_a_certificate_page_is_the_code_of_its_verify_address(
+    built: tuple[Path, str], page: str
+) -> None:
+    """Read back square by square, the page's QR picture is segno's code for the address
+    printed under it (the certificate's English page, #verify, in both languages): the same
+    modules, a margin of two white modules around it."""
+    import base64
+    import re
+
+    import segno
+
+    html = (built[0] / page / "index.html").read_text()
+    found = re.search(r'<figure class="cim-qr">\s*<img src="data:image/png;base64,([^"]+)"', html)
+    assert found is not None
+    _, squares = _modules(base64.b64decode(found.group(1)))
+    url = f"https://cim.example.org/{page.removeprefix('sv/')}/#verify"
+    assert f'cim-qr__address">{url.removeprefix("https://")}<' in html  # printed under it
+    code = [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]
+    blank = [False] * (len(code) + 4)
+    assert squares == [
+        blank,
+        blank,
+        *([False, False, *row, False, False] for row in code),
+        blank,
+        blank,
+    ]

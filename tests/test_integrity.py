@@ -240,3 +240,86 @@ def test_kept_proofs_of_a_credential_are_the_ones_signing_makes(tmp_path: Path) 
     again = badge.sign_with(changed, key, method, created, cache=tmp_path)
     assert again["proof"] != fresh["proof"]
     assert again == badge.sign_with(changed, key, method, created)
+
+
+def _pyld_alone(document: dict[str, Any]) -> str:
+    """The canonical form by PyLD's own processor, nothing remembered between documents."""
+    from pyld import jsonld
+
+    try:
+        return str(
+            jsonld.normalize(
+                document,
+                {
+                    "algorithm": "URDNA2015",
+                    "format": "application/n-quads",
+                    "documentLoader": rdfc.loader(),
+                    "safe": True,
+                },
+            )
+        )
+    except jsonld.JsonLdError as exc:
+        return f"error: {type(exc).__name__}"
+
+
+# The same type-scoped context applied to two different active contexts: at the top, and
+# inside a property whose own context maps "colour" elsewhere.
+_THING = {"@id": "https://example.org/Thing", "@context": {"label": "https://example.org/l"}}
+SCOPED: dict[str, Any] = {
+    "@context": {
+        "@vocab": "https://example.org/v#",
+        "Thing": _THING,
+        "inside": {
+            "@id": "https://example.org/in",
+            "@context": {"colour": "https://example.org/c"},
+        },
+    },
+    "@id": "https://example.org/a",
+    "@type": "Thing",
+    "label": "top",
+    "colour": "red",
+    "inside": {"@type": "Thing", "label": "in", "colour": "blue"},
+}
+
+
+def _at(document: Any, path: list[Any]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+def _ours(document: dict[str, Any]) -> str:
+    try:
+        return rdfc.canonical(document)
+    except proofs.ProofError:
+        return "error: JsonLdError"
+
+
+def test_contexts_remembered_between_credentials_give_pyld_own_canonical_forms(
+    built: tuple[Path, str],
+) -> None:
+    """Signing remembers what each context gives (half of the canonicalisation time): every
+    credential of the demo site, each with one of its values left out and with its texts
+    changed, has the canonical form PyLD's own processor gives it alone, in either order."""
+    site, _ = built
+    found = [json.loads(p.read_text()) for p in sorted(site.rglob("credential.json"))]
+    assert len(found) >= 4 and any("statements" in d["id"] for d in found)
+    documents = []
+    for doc in found:
+        unsecured = {k: v for k, v in doc.items() if k != "proof"}
+        documents.append(unsecured)
+        for path in leaves(unsecured):
+            if path[0] == "@context":
+                continue
+            left_out, changed = copy.deepcopy(unsecured), copy.deepcopy(unsecured)
+            *parents, last = path
+            del _at(left_out, parents)[last]
+            holder = _at(changed, parents)
+            if isinstance(holder[last], str):
+                holder[last] += ' "Åsa"\n'
+            documents += [left_out, changed]
+    documents += [SCOPED, {**SCOPED, "inside": {**SCOPED["inside"], "inside": SCOPED}}]
+    expected = [_pyld_alone(d) for d in documents]
+    assert sum(e.startswith("error") for e in expected) < len(expected) / 2
+    assert [_ours(d) for d in documents] == expected
+    assert [_ours(d) for d in reversed(documents)] == expected[::-1]

@@ -1,5 +1,5 @@
 """Many credentials signed at once: spread over worker processes (RDF canonicalisation takes
-about 10 ms a credential), or over the workers of a :class:`~cim.speed.Meanwhile` while the
+about 2 ms a credential), or over the workers of a :class:`~cim.speed.Meanwhile` while the
 pages are written, with each finished text kept so that an unchanged credential is one file
 read. The result is byte for byte what :func:`cim.credentials.badge.sign` makes of each."""
 
@@ -30,7 +30,7 @@ def sign_all(
     """Each ``(document, day)`` signed as :func:`sign` signs it, in order. Documents whose
     proofs a build made before come from ``cache``; the others are spread over ``workers``
     processes (default: one per CPU) when there are enough of them: RDF canonicalisation takes
-    about 13 ms a credential, the rest of signing well under one."""
+    about 2 ms a credential, the rest of signing well under one."""
     key, method = issuing.signer.key, issuing.method
     todo = [
         i
