@@ -126,6 +126,51 @@ def test_certificate_page_content(built: tuple[Path, str]) -> None:
         assert card.size == (1200, 630) and card.format == "PNG"
 
 
+@pytest.mark.parametrize(
+    ("name", "programme"),
+    [
+        ("Anna Lind", "Bachelor's Programme in Nursing"),
+        ("Åsa Öberg-Ångström", "Sjuksköterska " * 6),
+    ],
+)
+def test_the_card_is_its_letters_drawn_in_colour_and_reduced_to_its_palette(
+    name: str, programme: str
+) -> None:
+    """The card writes each name in its palette's shades directly; drawn the plain way
+    (in full colour, then reduced to the palette) it looks the same: at most a pixel in a
+    thousand differs, and then by one shade."""
+    from PIL import ImageDraw
+
+    from cim.site import card
+
+    fields = ("Certificate of Intercultural Merits", name, programme, "JU", "CIM-2026-0001")
+    with Image.open(io.BytesIO(card.draw(*fields, "Not official"))) as drawn:
+        made = drawn.copy()
+    plain = card._background(fields[0], "JU", "Not official").convert("RGB")
+    pen, y = ImageDraw.Draw(plain), card._LINES_Y
+    lines = ((name, 76, card.WHITE, 110), (programme, 34, card.WHITE, 70))
+    for text, size, colour, gap in (*lines, ("Certificate CIM-2026-0001", 30, card.AMBER, 60)):
+        shown, font = card._fit(text, size, card._WIDTH)
+        pen.text((80, y), shown, font=font, fill=colour)
+        y += gap
+    reduced = plain.quantize(palette=card._palette(), dither=Image.Dither.NONE).tobytes()
+    assert made.mode == "P" and made.getpalette()[:21] == card._palette().getpalette()[:21]
+    shades = made.tobytes()
+    differ = [(a, b) for a, b in zip(shades, reduced, strict=True) if a != b]
+    assert len(differ) <= len(shades) / 1000
+
+    def ramp(index: int) -> int:  # navy, the white ramp, the amber ramp
+        return (index + 2) // 3
+
+    # Where a letter's edge is faint, the plain way may pick the other colour's faintest
+    # shade (it is nearer in colour); elsewhere only a neighbouring shade of the same colour.
+    faint = {0, 1, 4}
+    assert all(
+        {a, b} <= faint or (abs(a - b) == 1 and ramp(a) * ramp(b) in (0, ramp(a) ** 2))
+        for a, b in differ
+    )
+
+
 def test_linkedin_link_encodes_every_parameter() -> None:
     import datetime as dt
 

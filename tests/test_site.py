@@ -14,7 +14,7 @@ from cim.model.semesters import semester_of
 from cim.site import charts, evidence
 from cim.site.pages import rel, url_of
 
-from conftest import TODAY, git, site_plan
+from conftest import ROOT, TODAY, git, site_plan
 
 DAY = dt.date.fromisoformat(TODAY)
 
@@ -121,6 +121,31 @@ def test_published_images_have_no_metadata_and_upright_pixels(tmp_path: Path) ->
     with Image.open(files[published.web_uri]) as web:
         assert web.size == (raw_size[1], raw_size[0])  # orientation 6 applied: sideways → upright
     assert src.read_bytes()[:2] == b"\xff\xd8"  # the source is untouched
+
+
+@pytest.mark.parametrize("small", [False, True])  # a small photo's copies are one encoding
+def test_published_copies_are_readable_by_the_web_server_whatever_the_umask(
+    tmp_path: Path, small: bool
+) -> None:
+    """A web server must be able to read every published copy (0644), also when the build
+    runs with a strict umask; no temporary file is left behind."""
+    import os
+    import shutil
+    import stat
+
+    photo, pdf = tmp_path / "photo.jpg", tmp_path / "certificate.pdf"
+    save_photo(photo, "Test", 3, small=small)
+    shutil.copy(ROOT / "portfolios/anna-lind/evidence/buddy-certificate.pdf", pdf)
+    store = evidence.EvidenceStore(tmp_path / "cache")
+    before = os.umask(0o077)
+    try:
+        published = evidence.publish(store, [photo, pdf], workers=1)
+    finally:
+        os.umask(before)
+    files = list(evidence.site_files(store, published.values()).values())
+    assert len(files) == 3  # web copy, thumbnail, rebuilt PDF
+    assert {stat.S_IMODE(f.stat().st_mode) for f in files} == {0o644}
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*.tmp")) == []
 
 
 @pytest.mark.parametrize(

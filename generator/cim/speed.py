@@ -60,6 +60,9 @@ scoped context out again per object)                                           e
 QR codes drawn by Pillow from segno's  :func:`cim.site.card._qr`               6.1 → 4.9 ms a
 modules                                                                        code; equal:
                                                                                tests
+share cards written in their palette's  :func:`cim.site.card.draw`              6.3 → 3.3 ms a
+shades (no full-colour card quantised)                                         card; the same
+and compressed as runs (Z_RLE)                                                 look: tests
 =====================================  ======================================  ===============
 
 Only the module of the command given is imported (:mod:`cim.cli`): ``cim keys new`` starts in
