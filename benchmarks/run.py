@@ -6,7 +6,8 @@
 
 Every figure is a whole process (wall-clock seconds, peak memory of its largest process),
 measured side by side on the same generated data (the parse floor and validation alternate
-three times and their medians are compared):
+three times and their medians are compared; the cold build and its plain and image floors
+alternate twice and the faster run of each counts):
 
 * validation (`cim validate`) against the floor — the same files parsed by PyYAML's C loader
   and nothing else, in one process and split over every core — and against check-jsonschema
@@ -55,6 +56,7 @@ SITE_TARGET = {"small": 600e6, "phone": 800e6}
 # A cold build against the parse, image and plain floors together: 1.3× with the demo's small
 # images, 1.5× with phone photos (whose image floor is most of the time).
 COLD_TARGET = {"small": 1.3, "phone": 1.5}
+ROUNDS = 2  # the cold build and its plain and image floors are each measured this often
 
 FLOOR_PARSE = """
 import glob, sys, yaml
@@ -316,22 +318,35 @@ def bench(n: int, work: Path, jsonschema_tool: Path | None) -> dict[str, Any]:
                 *files,
             ]
         ).seconds
-    cache = work / f"cache-{n}"
-    shutil.rmtree(cache, ignore_errors=True)
-    env = {"CIM_CACHE": str(cache), "CIM_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
+    env = {"CIM_CACHE": str(work / f"cache-{n}"), "CIM_TODAY": TODAY, "NO_MKDOCS_2_WARNING": "1"}
     site = work / f"site-{n}"
-    build = run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
-    # The floor builds as many pages as the CIM site has (portfolios, certificates and the rest).
-    pages = sum(1 for _ in site.rglob("index.html"))
-    plain = plain_site(pages, work)
-    floor_build = run(
-        [str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"plain-site-{pages}")],
-        {"NO_MKDOCS_2_WARNING": "1"},
-        cwd=plain,
-    )
+    # The cold build and its two floors, each twice, one after the other; the faster run of
+    # each counts (the slower one was disturbed: the same plain build has taken 38 s and 51 s
+    # back to back on a shared machine), and the build's peak memory is the larger.
+    builds, plains, image_runs = [], [], []
+    for _ in range(ROUNDS):  # cold: no cache, no earlier site (as the deployment starts)
+        shutil.rmtree(env["CIM_CACHE"], ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+        builds.append(
+            run([str(BIN / "cim"), "build", "--repo", str(repo), "--out", str(site)], env)
+        )
+        # The floor builds as many pages as the CIM site has (portfolios, certificates, …).
+        pages = sum(1 for _ in site.rglob("index.html"))
+        plain = plain_site(pages, work)
+        plains.append(
+            run(
+                [str(BIN / "mkdocs"), "build", "-q", "-d", str(work / f"plain-site-{pages}")],
+                {"NO_MKDOCS_2_WARNING": "1"},
+                cwd=plain,
+            )
+        )
+        image_runs.append(run([sys.executable, "-c", IMAGE_FLOOR, str(repo)]))
+    build = min(builds, key=lambda r: r.seconds)
+    build = Run(build.seconds, max(r.peak_mb for r in builds), build.output)
+    floor_build = min(plains, key=lambda r: r.seconds)
     # The image floor, scaled to the images the build published (students without consent
     # and private evidence are never encoded).
-    images = run([sys.executable, "-c", IMAGE_FLOOR, str(repo)])
+    images = min(image_runs, key=lambda r: r.seconds)
     found = int(images.output.split("IMAGES")[1].split()[0])
     image_floor = images.seconds * published_images(site) / max(1, found)
     plain_pages = sorted(
