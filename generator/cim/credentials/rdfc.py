@@ -102,9 +102,12 @@ class _Remembering(jsonld.JsonLdProcessor):  # type: ignore[misc]
         cycles: Any = None,
     ) -> Any:
         flags = (override_protected, propagate, validate_scoped)
-        if cycles or not isinstance(local_ctx, dict | str | list):
+        try:
+            local = id(local_ctx) if isinstance(local_ctx, dict) else json.dumps(local_ctx)
+        except TypeError:  # not plain JSON (PyLD's own frozen contexts): worked out as PyLD does
+            local = None
+        if cycles or local is None or not isinstance(local_ctx, dict | str | list):
             return super()._process_context(active_ctx, local_ctx, options, *flags, cycles)
-        local = id(local_ctx) if isinstance(local_ctx, dict) else json.dumps(local_ctx)
         key = (id(active_ctx), local, *flags)
         found = self._worked_out.get(key)
         if found is not None:
