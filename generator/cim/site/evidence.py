@@ -12,6 +12,7 @@ import hashlib
 import math
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -141,18 +142,13 @@ def _cover(image: Image.Image, box: tuple[int, int]) -> Image.Image:
 
 
 def _temporary(target: str | Path) -> str:
-    """A file of this process's own beside ``target`` (its process id in the name): two
-    builds, or two workers, writing the same cached file never share a temporary file, and
-    os.replace then swaps it in at once. It is made readable by the web server, as any page,
-    whatever the umask (tempfile.mkstemp and a chmod by name took three times as long)."""
-    folder, name = os.path.split(target)
-    tmp = os.path.join(folder, f".{name}.{os.getpid()}.tmp")
-    handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        os.fchmod(handle, 0o644)
-    finally:
-        os.close(handle)
-    return tmp
+    """A new, unique file beside ``target``: two builds (or two workers) writing the same
+    cached file never share a temporary file; os.replace then swaps it in at once. It is
+    made readable by the web server, as any page, whatever the umask."""
+    handle, name = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".", suffix=".tmp")
+    os.close(handle)
+    os.chmod(name, 0o644)
+    return name
 
 
 def _written(target: str, write: Callable[[str], object]) -> None:
