@@ -177,6 +177,7 @@ def _pdf_rebuild(source: Path, target: Path) -> str | None:
         disarm(source, Path(tmp))
         if looks_like_identity_number(text_of(Path(tmp))):
             return "its text holds what looks like a personal identity number"
+        os.chmod(tmp, 0o644)  # pikepdf may have written a new file in the umask's mode
         os.replace(tmp, target)
         return None
     except (pikepdf.PdfError, OSError, RecursionError, ValueError) as exc:
