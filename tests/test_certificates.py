@@ -794,8 +794,8 @@ def test_kept_credential_texts_are_the_signed_ones_and_are_read_back_whole(
     assert texts == [badge.dumps(badge.sign(d, issuing, day)) for d, day in later]
 
 
-def _modules(png: bytes) -> tuple[int, list[list[bool]]]:
-    """The QR picture read back: its scale, and for each square whether it is dark (navy)."""
+def _modules(png: bytes) -> list[list[bool]]:
+    """The QR picture read back: for each 8-pixel square, whether it is dark (navy)."""
     with Image.open(io.BytesIO(png)) as picture:
         rgb = picture.convert("RGB")
     colours = {colour for _, colour in rgb.getcolors() or []}
@@ -808,7 +808,7 @@ def _modules(png: bytes) -> tuple[int, list[list[bool]]]:
         for y in range(side)
     ]
     assert all(len(s.getcolors() or []) == 1 for row in squares for s in row)  # hard edges
-    return scale, [[s.getpixel((0, 0)) == (11, 61, 92) for s in row] for row in squares]
+    return [[s.getpixel((0, 0)) == (11, 61, 92) for s in row] for row in squares]
 
 
 @pytest.mark.parametrize("page", ["certificates/anna-lind", "sv/certificates/anna-lind"])
@@ -826,7 +826,7 @@ def test_the_qr_code_on_a_certificate_page_is_the_code_of_its_verify_address(
     html = (built[0] / page / "index.html").read_text()
     found = re.search(r'<figure class="cim-qr">\s*<img src="data:image/png;base64,([^"]+)"', html)
     assert found is not None
-    _, squares = _modules(base64.b64decode(found.group(1)))
+    squares = _modules(base64.b64decode(found.group(1)))
     url = f"https://cim.example.org/{page.removeprefix('sv/')}/#verify"
     assert f'cim-qr__address">{url.removeprefix("https://")}<' in html  # printed under it
     code = [[bool(m) for m in row] for row in segno.make(url, error="m").matrix]

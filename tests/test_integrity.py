@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -92,13 +93,18 @@ def leaves(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
     return [path]
 
 
+def _at(document: Any, path: Sequence[Any]) -> Any:
+    """What ``path`` (keys and indexes, as :func:`leaves` gives them) reaches in ``document``."""
+    for step in path:
+        document = document[step]
+    return document
+
+
 @pytest.mark.parametrize("path", [p for p in leaves(signed_doc()[0]) if p[-1] != "proofValue"])
 def test_changing_any_single_field_breaks_the_signature(path: tuple[Any, ...]) -> None:
     doc, key = signed_doc()
     changed = copy.deepcopy(doc)
-    target = changed
-    for step in path[:-1]:
-        target = target[step]
+    target = _at(changed, path[:-1])
     old = target[path[-1]]
     target[path[-1]] = "changed" if old != "changed" else "other"
     with pytest.raises(proofs.ProofError):
@@ -280,12 +286,6 @@ SCOPED: dict[str, Any] = {
     "colour": "red",
     "inside": {"@type": "Thing", "label": "in", "colour": "blue"},
 }
-
-
-def _at(document: Any, path: list[Any]) -> Any:
-    for step in path:
-        document = document[step]
-    return document
 
 
 def _ours(document: dict[str, Any]) -> str:

@@ -102,11 +102,8 @@ class _Remembering(jsonld.JsonLdProcessor):  # type: ignore[misc]
         cycles: Any = None,
     ) -> Any:
         flags = (override_protected, propagate, validate_scoped)
-        try:
-            local = id(local_ctx) if isinstance(local_ctx, dict) else json.dumps(local_ctx)
-        except TypeError:  # not plain JSON (PyLD's own frozen contexts): worked out as PyLD does
-            local = None
-        if cycles or local is None or not isinstance(local_ctx, dict | str | list):
+        local = None if cycles else _name_of(local_ctx)
+        if local is None:
             return super()._process_context(active_ctx, local_ctx, options, *flags, cycles)
         key = (id(active_ctx), local, *flags)
         found = self._worked_out.get(key)
@@ -117,6 +114,20 @@ class _Remembering(jsonld.JsonLdProcessor):  # type: ignore[misc]
             self._worked_out.clear()
         self._worked_out[key] = (active_ctx, local_ctx, made)
         return made
+
+
+def _name_of(local_ctx: Any) -> int | str | None:
+    """What names a local context while it is remembered: an object by its id (it is kept
+    alive), a URL or a list of them by its JSON; None for anything else (PyLD's own frozen
+    contexts), which is worked out as PyLD does."""
+    if isinstance(local_ctx, dict):
+        return id(local_ctx)
+    if not isinstance(local_ctx, str | list):
+        return None
+    try:
+        return json.dumps(local_ctx)
+    except TypeError:
+        return None
 
 
 _PROCESSOR: list[_Remembering] = []  # one per process, made when first needed
